@@ -1,0 +1,70 @@
+/*
+ * CPUState: what the execution loop, linux-user and the machine know about
+ * a CPU whatever its architecture. The architecture's own state (env) sits
+ * in the same allocation after it; CPUClass hooks connect the two.
+ */
+#ifndef HW_CORE_CPU_H
+#define HW_CORE_CPU_H
+
+#include <setjmp.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "exec/translation-block.h"
+
+typedef struct CPUState CPUState;
+
+/* exception_index values >= 0x10000 are requests to the execution loop */
+#define EXCP_INTERRUPT 0x10000 /* async exit (exit_request) */
+#define EXCP_HLT 0x10001
+#define EXCP_DEBUG 0x10002
+#define EXCP_HALTED 0x10003
+#define EXCP_YIELD 0x10004
+#define EXCP_ATOMIC 0x10005 /* re-run the insn with other threads stopped */
+#define EXCP_SYSCALL 0x10006 /* linux-user: the guest made a system call */
+
+typedef struct CPUClass {
+    const char *name;
+    /* the TB key of the current state */
+    void (*get_tb_cpu_state)(CPUState *cs, uint64_t *pc, uint64_t *cs_base, uint32_t *flags);
+    /* emit IR for tb (pc, cs_base, flags, cflags set) into tcg_ctx, at
+     * most max_insns instructions; set tb->size and tb->icount */
+    void (*translate)(CPUState *cs, TranslationBlock *tb, int max_insns);
+    /* set the state from one insn_start's words after a fault */
+    void (*restore_state_to_opc)(CPUState *cs, const TranslationBlock *tb, const uint64_t *data);
+    /* system mode: take a pending interrupt, true if one was taken */
+    bool (*exec_interrupt)(CPUState *cs, uint32_t interrupt_request);
+    /* deliver exception_index (system mode) */
+    void (*do_interrupt)(CPUState *cs);
+    void (*dump_state)(CPUState *cs, FILE *f);
+    /* disassembly of guest code for -d in_asm (capstone mode bits) */
+    int (*disas_mode)(CPUState *cs, uint32_t tb_flags);
+} CPUClass;
+
+#define TB_JMP_CACHE_BITS 12
+#define TB_JMP_CACHE_SIZE (1 << TB_JMP_CACHE_BITS)
+
+struct CPUState {
+    const CPUClass *cc;
+    void *env_ptr;
+    int cpu_index;
+    sigjmp_buf jmp_env;     /* cpu_loop_exit() lands here */
+    int exception_index;    /* -1 when none */
+    volatile int exit_request; /* checked at every TB entry */
+    uint32_t interrupt_request;
+    bool halted;
+    bool running;
+    bool can_do_io;
+    void *opaque;           /* linux-user: the thread's TaskState */
+    /* for the exit_request check generated at TB start: the offset of
+     * exit_request from env (negative) */
+    TranslationBlock *tb_jmp_cache[TB_JMP_CACHE_SIZE];
+};
+
+static inline void cpu_exit(CPUState *cs)
+{
+    __atomic_store_n(&cs->exit_request, 1, __ATOMIC_SEQ_CST);
+}
+
+#endif
