@@ -245,6 +245,16 @@ typedef struct TCGBackend {
     int (*gen_code)(TCGContext *s, void *buf, size_t buf_size, TCGGenResult *res);
     uintptr_t (*exec)(void *env, const void *code);
     void (*set_jmp_target)(uintptr_t jmp_addr, uintptr_t target);
+    /*
+     * Map the host pc of a fault or of a helper's return address
+     * (GETPC()) to an address in generated code strictly after the start
+     * of the guest insn's code and at most at its end, so that the insn is
+     * the first whose start + insn_end_off > (result - 1). The x86-64
+     * backend returns host_pc; TCI returns the position of the op it is
+     * executing (kept per thread), since host_pc is then in the
+     * interpreter.
+     */
+    uintptr_t (*unwind_pc)(uintptr_t host_pc);
     /* whether the code buffer must be executable */
     bool needs_exec_memory;
 } TCGBackend;
@@ -274,6 +284,9 @@ struct TCGContext {
     void *code_gen_buffer;
     size_t code_gen_buffer_size;
     size_t prologue_size;
+    /* set by backend init: what goto_ptr jumps to for "no TB": leaves
+     * exec() returning 0 (helper_lookup_tb_ptr returns it) */
+    const void *code_gen_epilogue;
     /* set when the optimizer should be skipped (tests, debugging) */
     bool no_optimize;
 };
