@@ -25,8 +25,12 @@ int cpu_exec(CPUState *cs);
  * (GETPC()), the guest state is first restored to that instruction. */
 _Noreturn void cpu_loop_exit(CPUState *cs);
 _Noreturn void cpu_loop_exit_restore(CPUState *cs, uintptr_t host_pc);
-/* Restore the guest state for a fault at host_pc; false if host_pc is not
- * in generated code. */
+/*
+ * Restore the guest state to the insn at host_pc; false if host_pc is not
+ * in generated code. host_pc is a return address (GETPC() in a helper);
+ * for a fault taken by a signal handler pass the faulting pc + 1, so that
+ * both land strictly inside the insn's host code.
+ */
 bool cpu_restore_state(CPUState *cs, uintptr_t host_pc);
 /* The TB containing host code address host_pc, or NULL. */
 TranslationBlock *tcg_tb_lookup(uintptr_t host_pc);
@@ -34,14 +38,31 @@ TranslationBlock *tcg_tb_lookup(uintptr_t host_pc);
 /* Invalidate all TBs with code in [start, end) (guest addresses).
  * Called on guest writes to translated code and on munmap/mprotect. */
 void tb_invalidate_phys_range(uint64_t start, uint64_t end);
-/* Drop every TB (code cache full, or a big change). */
+/* Drop every TB (code cache full, or a big change). Stops all other CPUs
+ * first; cs is the calling CPU or NULL when called outside cpu_exec. */
 void tb_flush(CPUState *cs);
+
+/*
+ * Exclusive sections: start_exclusive() returns once every other CPU has
+ * left cpu_exec (they are kicked with cpu_exit and wait at the next entry
+ * until end_exclusive()). Threads blocked in system calls are not in
+ * cpu_exec. A linux-user thread that exits calls cpu_exec_unregister().
+ */
+void start_exclusive(void);
+void end_exclusive(void);
+void cpu_exec_unregister(CPUState *cs);
+/* The CPU this thread is running (NULL outside cpu_exec). */
+extern __thread CPUState *current_cpu;
 
 /* Called by a translator before it reads code from a page: registers the
  * page as containing code (linux-user write-protects it). */
 void tb_page_add_code(uint64_t page_addr);
 
-/* Translation-time guest code fetch (linux-user: direct host reads). */
+/*
+ * Translation-time guest code fetch. In linux-user, fetching from a page
+ * that is not executable ends the TB before the insn that needs it, or,
+ * when it is the TB's first insn, raises the guest's page fault.
+ */
 uint8_t translator_ldub(CPUState *cs, uint64_t pc);
 uint16_t translator_lduw(CPUState *cs, uint64_t pc);
 uint32_t translator_ldl(CPUState *cs, uint64_t pc);

@@ -38,8 +38,14 @@ typedef struct CPUClass {
     /* deliver exception_index (system mode) */
     void (*do_interrupt)(CPUState *cs);
     void (*dump_state)(CPUState *cs, FILE *f);
-    /* disassembly of guest code for -d in_asm (capstone mode bits) */
+    /* disassembly of guest code for -d in_asm: a DisasMode of util/disas.h */
     int (*disas_mode)(CPUState *cs, uint32_t tb_flags);
+    /* an access with MO_ALIGN was misaligned: raise the guest's fault
+     * (never returns); retaddr as for cpu_loop_exit_restore */
+    void (*do_unaligned_access)(CPUState *cs, uint64_t addr, int is_write, uintptr_t retaddr);
+    /* linux-user: the guest fetched code from a page it cannot execute;
+     * set up the guest's page fault for addr (the loop then exits) */
+    void (*record_code_fault)(CPUState *cs, uint64_t addr);
 } CPUClass;
 
 #define TB_JMP_CACHE_BITS 12
@@ -57,8 +63,10 @@ struct CPUState {
     bool running;
     bool can_do_io;
     void *opaque;           /* linux-user: the thread's TaskState */
-    /* for the exit_request check generated at TB start: the offset of
-     * exit_request from env (negative) */
+    /* accel/tcg bookkeeping */
+    bool exec_registered;
+    uint32_t tb_flush_count; /* the flush this CPU's jump cache is from */
+    CPUState *next_cpu;
     TranslationBlock *tb_jmp_cache[TB_JMP_CACHE_SIZE];
 };
 

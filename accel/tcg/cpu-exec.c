@@ -1,0 +1,281 @@
+/*
+ * The execution loop: find or translate the TB for the CPU's state, chain
+ * it to the TB that just exited, run it, and repeat until an exception or
+ * an exit request needs the caller. Also the exclusive sections that stop
+ * every other CPU (for tb_flush), and the unwinding entry points helpers
+ * use to leave generated code.
+ */
+#include <pthread.h>
+#include <string.h>
+
+#include "internal.h"
+#include "util/log.h"
+
+__thread CPUState *current_cpu;
+
+static pthread_mutex_t cpu_list_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t exclusive_cond = PTHREAD_COND_INITIALIZER;
+static pthread_cond_t exclusive_resume = PTHREAD_COND_INITIALIZER;
+static CPUState *cpu_list;
+static bool exclusive_active;
+static __thread bool exclusive_owner;
+
+void cpu_exec_register(CPUState *cs)
+{
+    pthread_mutex_lock(&cpu_list_lock);
+    if (!cs->exec_registered) {
+        cs->exec_registered = true;
+        cs->next_cpu = cpu_list;
+        cpu_list = cs;
+        cs->tb_flush_count = tb_flush_count;
+    }
+    pthread_mutex_unlock(&cpu_list_lock);
+}
+
+void cpu_exec_unregister(CPUState *cs)
+{
+    pthread_mutex_lock(&cpu_list_lock);
+    for (CPUState **pp = &cpu_list; *pp; pp = &(*pp)->next_cpu) {
+        if (*pp == cs) {
+            *pp = cs->next_cpu;
+            break;
+        }
+    }
+    cs->exec_registered = false;
+    pthread_cond_broadcast(&exclusive_cond);
+    pthread_mutex_unlock(&cpu_list_lock);
+}
+
+static void cpu_exec_start(CPUState *cs)
+{
+    pthread_mutex_lock(&cpu_list_lock);
+    while (exclusive_active && !exclusive_owner) {
+        pthread_cond_wait(&exclusive_resume, &cpu_list_lock);
+    }
+    cs->running = true;
+    pthread_mutex_unlock(&cpu_list_lock);
+}
+
+static void cpu_exec_end(CPUState *cs)
+{
+    pthread_mutex_lock(&cpu_list_lock);
+    cs->running = false;
+    if (exclusive_active) {
+        pthread_cond_broadcast(&exclusive_cond);
+    }
+    pthread_mutex_unlock(&cpu_list_lock);
+}
+
+static bool others_running(void)
+{
+    for (CPUState *cs = cpu_list; cs; cs = cs->next_cpu) {
+        if (cs->running && cs != current_cpu) {
+            return true;
+        }
+    }
+    return false;
+}
+
+void start_exclusive(void)
+{
+    pthread_mutex_lock(&cpu_list_lock);
+    while (exclusive_active) {
+        pthread_cond_wait(&exclusive_resume, &cpu_list_lock);
+    }
+    exclusive_active = true;
+    exclusive_owner = true;
+    for (CPUState *cs = cpu_list; cs; cs = cs->next_cpu) {
+        if (cs->running && cs != current_cpu) {
+            cpu_exit(cs);
+        }
+    }
+    while (others_running()) {
+        pthread_cond_wait(&exclusive_cond, &cpu_list_lock);
+    }
+    pthread_mutex_unlock(&cpu_list_lock);
+}
+
+void end_exclusive(void)
+{
+    pthread_mutex_lock(&cpu_list_lock);
+    exclusive_active = false;
+    exclusive_owner = false;
+    pthread_cond_broadcast(&exclusive_resume);
+    pthread_mutex_unlock(&cpu_list_lock);
+}
+
+void tb_jmp_cache_clear(CPUState *cs)
+{
+    memset(cs->tb_jmp_cache, 0, sizeof(cs->tb_jmp_cache));
+    cs->tb_flush_count = __atomic_load_n(&tb_flush_count, __ATOMIC_ACQUIRE);
+}
+
+void tb_flush(CPUState *cs)
+{
+    bool was_running = cs && cs->running;
+
+    if (was_running) {
+        cpu_exec_end(cs);
+    }
+    start_exclusive();
+    tb_lock();
+    tb_flush_locked_exclusive();
+    tb_unlock();
+    end_exclusive();
+    if (was_running) {
+        cpu_exec_start(cs);
+    }
+    if (cs) {
+        tb_jmp_cache_clear(cs);
+    }
+}
+
+_Noreturn void cpu_loop_exit(CPUState *cs)
+{
+    siglongjmp(cs->jmp_env, 1);
+}
+
+_Noreturn void cpu_loop_exit_restore(CPUState *cs, uintptr_t host_pc)
+{
+    if (host_pc) {
+        cpu_restore_state(cs, host_pc);
+    }
+    cpu_loop_exit(cs);
+}
+
+/* The cflags every TB gets in the current configuration. */
+static inline uint32_t curr_cflags(void)
+{
+    /* -d exec wants to see every TB go through the loop */
+    return log_enabled(LOG_EXEC) ? CF_NO_CHAIN : 0;
+}
+
+static inline TranslationBlock *tb_lookup(CPUState *cs, uint64_t pc, uint64_t cs_base,
+                                          uint32_t flags, uint32_t cflags)
+{
+    uint32_t h = tb_jmp_cache_hash(pc);
+    TranslationBlock *tb = cs->tb_jmp_cache[h];
+
+    if (tb && tb->pc == pc && tb->cs_base == cs_base && tb->flags == flags &&
+        tb->cflags == cflags && !__atomic_load_n(&tb->invalid, __ATOMIC_ACQUIRE)) {
+        return tb;
+    }
+    tb = tb_htable_lookup(pc, cs_base, flags, cflags);
+    if (tb) {
+        cs->tb_jmp_cache[h] = tb;
+    }
+    return tb;
+}
+
+const void *helper_lookup_tb_ptr(void *env)
+{
+    CPUState *cs = current_cpu;
+    uint64_t pc, cs_base;
+    uint32_t flags;
+
+    (void)env;
+    cs->cc->get_tb_cpu_state(cs, &pc, &cs_base, &flags);
+    TranslationBlock *tb = tb_lookup(cs, pc, cs_base, flags, curr_cflags());
+    if (!tb || (tb->cflags & CF_NO_CHAIN)) {
+        return tcg_ctx->code_gen_epilogue;
+    }
+    return tb->tc_ptr;
+}
+
+static TranslationBlock *tb_find(CPUState *cs, uint32_t cflags)
+{
+    uint64_t pc, cs_base;
+    uint32_t flags;
+
+    cs->cc->get_tb_cpu_state(cs, &pc, &cs_base, &flags);
+    TranslationBlock *tb = tb_lookup(cs, pc, cs_base, flags, cflags);
+    while (!tb) {
+        tb_lock();
+        /* another thread may have translated it meanwhile */
+        tb = tb_htable_lookup(pc, cs_base, flags, cflags);
+        if (!tb) {
+            tb = tb_gen_code(cs, pc, cs_base, flags, cflags);
+        }
+        tb_unlock();
+        if (tb) {
+            cs->tb_jmp_cache[tb_jmp_cache_hash(pc)] = tb;
+        } else {
+            tb_flush(cs); /* code cache full */
+        }
+    }
+    return tb;
+}
+
+static int cpu_exec_loop(CPUState *cs)
+{
+    TranslationBlock *last_tb = NULL;
+    int last_exit = 0;
+
+    for (;;) {
+        if (cs->exception_index >= 0) {
+            int ret = cs->exception_index;
+            cs->exception_index = -1;
+            return ret;
+        }
+        if (__atomic_load_n(&cs->exit_request, __ATOMIC_ACQUIRE)) {
+            __atomic_store_n(&cs->exit_request, 0, __ATOMIC_RELAXED);
+            return EXCP_INTERRUPT;
+        }
+        if (cs->tb_flush_count != __atomic_load_n(&tb_flush_count, __ATOMIC_ACQUIRE)) {
+            tb_jmp_cache_clear(cs);
+            last_tb = NULL;
+        }
+        uint32_t cflags = curr_cflags();
+        TranslationBlock *tb = tb_find(cs, cflags);
+        if (last_tb && !(cflags & CF_NO_CHAIN) && cs->tb_flush_count == tb_flush_count) {
+            tb_add_jump(last_tb, last_exit, tb);
+        }
+        if (log_enabled(LOG_EXEC)) {
+            log_printf("Trace %p [%016llx/%08x]\n", tb->tc_ptr, (unsigned long long)tb->pc,
+                       tb->flags);
+        }
+        if (log_enabled(LOG_CPU) && cs->cc->dump_state) {
+            log_lock();
+            cs->cc->dump_state(cs, log_file);
+            log_unlock();
+        }
+        uintptr_t ret = tcg_backend->exec(cs->env_ptr, tb->tc_ptr);
+        last_tb = (TranslationBlock *)(ret & ~(uintptr_t)TB_EXIT_MASK);
+        last_exit = (int)(ret & TB_EXIT_MASK);
+        if (last_exit == TB_EXIT_REQUESTED) {
+            last_tb = NULL;
+        }
+    }
+}
+
+int cpu_exec(CPUState *cs)
+{
+    if (!cs->exec_registered) {
+        cpu_exec_register(cs);
+    }
+    current_cpu = cs;
+    cpu_exec_start(cs);
+    if (sigsetjmp(cs->jmp_env, 0) != 0) {
+        /* a helper or fault left generated code; state is restored */
+        current_cpu = cs;
+        if (tb_lock_held()) {
+            tb_unlock();
+        }
+    }
+    int ret = cpu_exec_loop(cs);
+    cpu_exec_end(cs);
+    current_cpu = NULL;
+    return ret;
+}
+
+void tcg_unaligned_access(void *env, uint64_t addr, uint32_t oi, uintptr_t retaddr)
+{
+    CPUState *cs = current_cpu;
+
+    (void)env;
+    (void)oi;
+    if (cs->cc->do_unaligned_access) {
+        cs->cc->do_unaligned_access(cs, addr, -1, retaddr);
+    }
+    /* a target without alignment faults: carry on */
+}
