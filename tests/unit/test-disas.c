@@ -22,8 +22,8 @@ static char *disas_to_string(DisasMode mode, uint64_t addr, const void *code, si
     return buf;
 }
 
-static void check(DisasMode mode, uint64_t addr, const void *code, size_t size,
-                  const char *expect, const char *what)
+static void check(DisasMode mode, uint64_t addr, const void *code, size_t size, const char *expect,
+                  const char *what)
 {
     char *got = disas_to_string(mode, addr, code, size);
 
@@ -37,11 +37,11 @@ static void check(DisasMode mode, uint64_t addr, const void *code, size_t size,
 int main(void)
 {
     static const uint8_t nop_ret[] = { 0x90, 0xc3 };
-    static const uint8_t mov64[] = { 0x48, 0x89, 0xd8 };            /* mov rax, rbx */
-    static const uint8_t mov32[] = { 0x89, 0xd8 };                  /* mov eax, ebx */
-    static const uint8_t mov16[] = { 0x89, 0xd8 };                  /* mov ax, bx */
-    static const uint8_t jmp_self[] = { 0xeb, 0xfe };               /* jmp to itself */
-    static const uint8_t tail_bad[] = { 0x90, 0x0f };               /* nop, truncated 0f */
+    static const uint8_t mov64[] = { 0x48, 0x89, 0xd8 }; /* mov rax, rbx */
+    static const uint8_t mov32[] = { 0x89, 0xd8 };       /* mov eax, ebx */
+    static const uint8_t mov16[] = { 0x89, 0xd8 };       /* mov ax, bx */
+    static const uint8_t jmp_self[] = { 0xeb, 0xfe };    /* jmp to itself */
+    static const uint8_t tail_bad[] = { 0x90, 0x0f };    /* nop, truncated 0f */
     /* push es: invalid in 64-bit mode */
     static const uint8_t many_bad[] = { 6, 6, 6, 6, 6, 6, 6, 6, 6, 6 };
 

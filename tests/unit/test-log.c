@@ -30,11 +30,10 @@ int main(void)
         const char *name;
         int mask;
     } items[] = {
-        { "in_asm", LOG_IN_ASM },   { "op", LOG_OP },
-        { "op_opt", LOG_OP_OPT },   { "out_asm", LOG_OUT_ASM },
-        { "exec", LOG_EXEC },       { "int", LOG_INT },
-        { "strace", LOG_STRACE },   { "unimp", LOG_UNIMP },
-        { "guest_errors", LOG_GUEST_ERROR }, { "cpu", LOG_CPU },
+        { "in_asm", LOG_IN_ASM },   { "op", LOG_OP },       { "op_opt", LOG_OP_OPT },
+        { "out_asm", LOG_OUT_ASM }, { "exec", LOG_EXEC },   { "int", LOG_INT },
+        { "strace", LOG_STRACE },   { "unimp", LOG_UNIMP }, { "guest_errors", LOG_GUEST_ERROR },
+        { "cpu", LOG_CPU },
     };
     char path[] = "/tmp/tern-test-log-XXXXXX";
     int fd;
@@ -42,8 +41,8 @@ int main(void)
 
     for (size_t i = 0; i < sizeof(items) / sizeof(items[0]); i++) {
         int got = log_parse_items(items[i].name);
-        tap_ok(got == items[i].mask, "'%s' parses to 0x%x (got 0x%x)", items[i].name,
-               items[i].mask, got);
+        tap_ok(got == items[i].mask, "'%s' parses to 0x%x (got 0x%x)", items[i].name, items[i].mask,
+               got);
         all |= items[i].mask;
     }
     tap_ok(log_parse_items("in_asm,op,out_asm") == (LOG_IN_ASM | LOG_OP | LOG_OUT_ASM),
@@ -77,7 +76,8 @@ int main(void)
     tap_ok(log_file == stderr, "log_file is stderr again");
     {
         const char *text = slurp(path);
-        tap_ok(strcmp(text, "int 13\nblock line\n") == 0, "the log file holds exactly what was logged");
+        tap_ok(strcmp(text, "int 13\nblock line\n") == 0,
+               "the log file holds exactly what was logged");
         if (strcmp(text, "int 13\nblock line\n") != 0) {
             tap_diag("log file: '%s'", text);
         }
