@@ -131,6 +131,8 @@ typedef enum X86Op {
 #define X86_F_O64 0x0020    /* valid only in 64-bit mode */
 #define X86_F_LOCK 0x0040   /* LOCK allowed (with a memory destination) */
 #define X86_F_MEMONLY 0x0080 /* mod == 3 is invalid */
+#define X86_F_REGONLY 0x0100 /* ModRM always names registers (MOV CRn) */
+#define X86_F_GRP 0x0200     /* a group: reg selects the insn */
 
 /* X86OpEntry.imm */
 typedef enum X86Imm {
@@ -143,8 +145,8 @@ typedef enum X86Imm {
     IMM_WB,    /* ENTER: imm = imm16, imm2 = imm8 */
     IMM_MOFFS, /* A0-A3: address-size offset */
     IMM_AP,    /* far pointer: imm = offset16/32, imm2 = selector */
-    IMM_JB,    /* rel8: imm = target linear pc */
-    IMM_JZ,    /* rel16/32: imm = target linear pc */
+    IMM_JB,    /* rel8: imm = the signed displacement */
+    IMM_JZ,    /* rel16/32: imm = the signed displacement */
     IMM_GRP3,  /* F6/F7: imm only for reg field 0/1 (TEST) */
 } X86Imm;
 
@@ -185,7 +187,7 @@ typedef struct X86DecodedInsn {
     int64_t disp;
     uint8_t has_sib, sib;
 
-    int64_t imm;      /* immediate (see X86Imm), or branch target pc */
+    int64_t imm;      /* immediate (see X86Imm) */
     uint64_t imm2;    /* ENTER level, far pointer selector */
 
     /* VEX/EVEX fields (decoded only enough to raise #UD) */
