@@ -1,0 +1,563 @@
+/*
+ * x87 FPU helpers: the guest's x87 instructions run on the host's x87.
+ *
+ * See fpu_helper.h for the scheme. The host code for each instruction is
+ * a tiny stub, one per encoding, generated below by assembler macros:
+ *
+ *     push %rsi; popfq          guest CF/PF/ZF (FCMOVcc reads them)
+ *     frstor (%rdi)             the guest state, from an FSAVE image
+ *     <the guest's 2 opcode bytes; a memory operand is (%rdx)>
+ *     fnsave (%rdi)             the new state back; host FPU reset
+ *     pushfq; pop %rax          the flags (FCOMI and friends set them)
+ *     ret
+ *
+ * Stubs are 16 bytes apart. They are ordinary SysV functions: the x87
+ * stack is empty on entry and on return and only caller-saved registers
+ * change. A stub for a reserved encoding exists but is never called:
+ * x87_stub_valid() guards every entry point, so no guest input can make
+ * the host execute an invalid opcode.
+ *
+ * Control instructions (FNINIT, FNCLEX, FLDCW, FNSTSW, FNSTENV, FLDENV,
+ * FNSAVE, FRSTOR) only move state around and are implemented in C.
+ */
+#include "fpu_helper.h"
+
+#include <string.h>
+
+#include "exec/cpu-exec.h"
+
+/* The 108-byte image FNSAVE writes in 64-bit mode (32-bit protected-mode
+ * layout); registers in stack order ST(0)..ST(7). */
+typedef struct __attribute__((packed)) X87SaveArea {
+    uint16_t fcw, pad0;
+    uint16_t fsw, pad1;
+    uint16_t ftw, pad2;
+    uint32_t fip;
+    uint16_t fcs, fop;
+    uint32_t fdp;
+    uint16_t fds, pad3;
+    uint8_t st[8][10];
+} X87SaveArea;
+
+_Static_assert(sizeof(X87SaveArea) == 108, "FSAVE image is 108 bytes");
+
+/* ---------------------------------------------------------------------- */
+/* Host stubs                                                               */
+
+typedef uint64_t X87StubFn(X87SaveArea *img, uint64_t eflags, void *mem);
+
+extern const char x87_stub_base[] __attribute__((visibility("hidden")));
+
+__asm__(
+    ".pushsection .text\n"
+    ".macro X87_STUB b0, b1\n"
+    "    .balign 16\n"
+    "    push %rsi\n"
+    "    popfq\n"
+    "    frstor (%rdi)\n"
+    "    .byte \\b0, \\b1\n"
+    "    fnsave (%rdi)\n"
+    "    pushfq\n"
+    "    pop %rax\n"
+    "    ret\n"
+    ".endm\n"
+    ".balign 16\n"
+    ".type x87_stub_base, @function\n"
+    "x87_stub_base:\n"
+    /* register forms: 8 escapes x modrm C0..FF */
+    ".irp esc, 0xd8, 0xd9, 0xda, 0xdb, 0xdc, 0xdd, 0xde, 0xdf\n"
+    "  .set x87_m, 0xc0\n"
+    "  .rept 64\n"
+    "    X87_STUB \\esc, x87_m\n"
+    "    .set x87_m, x87_m + 1\n"
+    "  .endr\n"
+    ".endr\n"
+    /* memory forms: modrm = reg << 3 | 2, i.e. (%rdx) */
+    ".irp esc, 0xd8, 0xd9, 0xda, 0xdb, 0xdc, 0xdd, 0xde, 0xdf\n"
+    "  .set x87_m, 0x02\n"
+    "  .rept 8\n"
+    "    X87_STUB \\esc, x87_m\n"
+    "    .set x87_m, x87_m + 8\n"
+    "  .endr\n"
+    ".endr\n"
+    ".size x87_stub_base, . - x87_stub_base\n"
+    ".purgem X87_STUB\n"
+    ".popsection\n");
+
+#define X87_STUB_STRIDE 16
+#define X87_NB_STUBS (X87_STUB_MEM + 64)
+
+/* Whether register form esc modrm is an instruction the host runs. */
+static bool x87_reg_form_valid(unsigned esc, unsigned modrm)
+{
+    unsigned lo = modrm & 7;
+
+    switch (esc) {
+    case 0xd8: /* FADD FMUL FCOM FCOMP FSUB FSUBR FDIV FDIVR ST(i) */
+    case 0xdc: /* ... ST(i), ST(0), and the FCOM2/FCOMP3 aliases */
+        return true;
+    case 0xd9:
+        switch (modrm & 0xf8) {
+        case 0xc0: /* FLD ST(i) */
+        case 0xc8: /* FXCH */
+        case 0xd8: /* FSTP1 alias */
+            return true;
+        case 0xd0: /* FNOP */
+            return modrm == 0xd0;
+        case 0xe0: /* FCHS FABS FTST FXAM */
+            return lo == 0 || lo == 1 || lo == 4 || lo == 5;
+        case 0xe8: /* FLD1 ... FLDZ */
+            return lo != 7;
+        default: /* F0-FF: F2XM1 ... FCOS */
+            return true;
+        }
+    case 0xda:
+        return modrm < 0xe0 || modrm == 0xe9; /* FCMOVcc, FUCOMPP */
+    case 0xdb:
+        /* FCMOVNcc, FUCOMI, FCOMI; DB E0-E4 are done in C */
+        return modrm < 0xe0 || (modrm >= 0xe8 && modrm < 0xf8);
+    case 0xdd:
+        return modrm < 0xf0; /* FFREE FXCH4 FST FSTP FUCOM FUCOMP */
+    case 0xde:
+        return (modrm & 0xf8) != 0xd8 || modrm == 0xd9;
+    case 0xdf:
+        /* FFREEP FXCH7 FSTP8 FSTP9, FUCOMIP FCOMIP; E0 (FNSTSW AX) in C */
+        return modrm < 0xe0 || (modrm >= 0xe8 && modrm < 0xf8);
+    default:
+        return false;
+    }
+}
+
+static bool x87_mem_form_valid(unsigned esc, unsigned reg)
+{
+    switch (esc) {
+    case 0xd8: case 0xda: case 0xdc: case 0xde: /* arithmetic */
+        return true;
+    case 0xd9: /* FLD FST FSTP m32; /4-/7 are control insns */
+        return reg == 0 || reg == 2 || reg == 3;
+    case 0xdb: /* FILD FISTTP FIST FISTP m32, FLD FSTP m80 */
+        return reg != 4 && reg != 6;
+    case 0xdd: /* FLD FISTTP FST FSTP m64 */
+        return reg <= 3;
+    case 0xdf: /* all: FILD..FISTP m16, FBLD, FILD m64, FBSTP, FISTP m64 */
+        return true;
+    default:
+        return false;
+    }
+}
+
+bool x87_stub_valid(unsigned idx)
+{
+    if (idx < X87_STUB_MEM) {
+        return x87_reg_form_valid(0xd8 + idx / 64, 0xc0 + idx % 64);
+    }
+    if (idx < X87_NB_STUBS) {
+        idx -= X87_STUB_MEM;
+        return x87_mem_form_valid(0xd8 + idx / 8, idx % 8);
+    }
+    return false;
+}
+
+static X87StubFn *x87_stub(unsigned idx)
+{
+    return (X87StubFn *)(uintptr_t)(x87_stub_base + idx * X87_STUB_STRIDE);
+}
+
+/* ---------------------------------------------------------------------- */
+/* State encodings                                                          */
+
+static inline unsigned x87_top(CPUX86State *env)
+{
+    return env->fpstt & 7;
+}
+
+/* ES and B follow the exception flags that the control word unmasks. */
+static void x87_update_es(CPUX86State *env)
+{
+    if (env->fpus & ~env->fpuc & FPU_EXC_MASK) {
+        env->fpus |= FPUS_ES | FPUS_B;
+    } else {
+        env->fpus &= ~(FPUS_ES | FPUS_B);
+    }
+}
+
+uint16_t x87_get_fsw(CPUX86State *env)
+{
+    return (env->fpus & ~FPUS_TOP) | (x87_top(env) << 11);
+}
+
+void x87_set_fsw(CPUX86State *env, uint16_t fsw)
+{
+    env->fpstt = (fsw >> 11) & 7;
+    env->fpus = fsw & ~FPUS_TOP;
+    x87_update_es(env);
+}
+
+void x87_set_fcw(CPUX86State *env, uint16_t fcw)
+{
+    /* bit 6 reads as 1, bits 7 and 13-15 as 0 */
+    env->fpuc = (fcw & 0x1f3f) | 0x0040;
+    x87_update_es(env);
+}
+
+/* The FSAVE tag of a non-empty register: 0 valid, 1 zero, 2 special. */
+static unsigned x87_tag_of(const FPReg *r)
+{
+    unsigned exp = r->raw.high & 0x7fff;
+    uint64_t mant = r->raw.low;
+
+    if (exp == 0) {
+        return mant == 0 ? 1 : 2; /* zero, or (pseudo-)denormal */
+    }
+    if (exp == 0x7fff || !(mant >> 63)) {
+        return 2; /* inf, NaN, or an unnormal/pseudo encoding */
+    }
+    return 0;
+}
+
+uint16_t x87_get_ftw(CPUX86State *env)
+{
+    uint16_t ftw = 0;
+
+    for (int i = 0; i < 8; i++) {
+        unsigned tag = env->fptags[i] ? 3 : x87_tag_of(&env->fpregs[i]);
+        ftw |= tag << (2 * i);
+    }
+    return ftw;
+}
+
+uint8_t x87_get_ftw_abridged(CPUX86State *env)
+{
+    uint8_t v = 0;
+
+    for (int i = 0; i < 8; i++) {
+        v |= (env->fptags[i] ? 0 : 1) << i;
+    }
+    return v;
+}
+
+void x87_set_ftw_abridged(CPUX86State *env, uint8_t v)
+{
+    for (int i = 0; i < 8; i++) {
+        env->fptags[i] = !((v >> i) & 1);
+    }
+}
+
+void x87_reset(CPUX86State *env)
+{
+    env->fpuc = 0x037f;
+    env->fpus = 0;
+    env->fpstt = 0;
+    memset(env->fptags, 1, sizeof(env->fptags));
+    env->fpip = 0;
+    env->fpdp = 0;
+    env->fpop = 0;
+    env->fpcs = 0;
+    env->fpds = 0;
+}
+
+void x87_enter_mmx(CPUX86State *env)
+{
+    env->fpstt = 0;
+    memset(env->fptags, 0, sizeof(env->fptags));
+}
+
+void x87_emms(CPUX86State *env)
+{
+    memset(env->fptags, 1, sizeof(env->fptags));
+}
+
+static void x87_env_to_image(CPUX86State *env, X87SaveArea *img)
+{
+    unsigned top = x87_top(env);
+
+    memset(img, 0, offsetof(X87SaveArea, st));
+    img->fcw = env->fpuc;
+    img->fsw = x87_get_fsw(env) & ~(FPUS_ES | FPUS_B);
+    for (int i = 0; i < 8; i++) {
+        /* only empty vs non-empty matters to FRSTOR */
+        img->ftw |= (env->fptags[i] ? 3 : 0) << (2 * i);
+        memcpy(img->st[i], &env->fpregs[(top + i) & 7], 10);
+    }
+}
+
+static void x87_image_to_env(CPUX86State *env, const X87SaveArea *img)
+{
+    unsigned top = (img->fsw >> 11) & 7;
+
+    env->fpstt = top;
+    env->fpus = img->fsw & ~FPUS_TOP;
+    for (int i = 0; i < 8; i++) {
+        FPReg *r = &env->fpregs[(top + i) & 7];
+        env->fptags[i] = ((img->ftw >> (2 * i)) & 3) == 3;
+        memcpy(r, img->st[i], 10);
+        memset((char *)r + 10, 0, sizeof(*r) - 10);
+    }
+}
+
+/* ---------------------------------------------------------------------- */
+/* Running instructions                                                     */
+
+static void x87_raise_pending(CPUX86State *env, uintptr_t ra)
+{
+    raise_exception_ra(env, EXCP10_COPR, ra);
+}
+
+void helper_fwait(CPUX86State *env)
+{
+    if (env->fpus & FPUS_ES) {
+        x87_raise_pending(env, GETPC());
+    }
+}
+
+/* Checks common to every stub entry, then the image of the state. */
+static void x87_stub_prepare(CPUX86State *env, unsigned idx, X87SaveArea *img,
+                             uintptr_t ra)
+{
+    if (!x87_stub_valid(idx)) {
+        /* the translator never asks for one: treat as #UD */
+        raise_exception_ra(env, EXCP06_ILLOP, ra);
+    }
+    if (env->fpus & FPUS_ES) {
+        /* must not reach the host with an exception pending */
+        x87_raise_pending(env, ra);
+    }
+    x87_env_to_image(env, img);
+}
+
+uint64_t helper_x87_exec(CPUX86State *env, uint32_t idx, uint64_t eflags)
+{
+    X87SaveArea img;
+    uint64_t flags;
+
+    x87_stub_prepare(env, idx, &img, GETPC());
+    flags = x87_stub(idx)(&img, eflags & (CC_C | CC_P | CC_Z), &env->xmm_t0);
+    x87_image_to_env(env, &img);
+    return flags & CC_ALL;
+}
+
+/* The state a store-type insn produced, committed after the guest store.
+ * Thread-local: each vCPU (or guest thread) translates and runs on its
+ * own host thread. */
+static __thread X87SaveArea x87_pending;
+static __thread bool x87_pending_valid;
+
+uint32_t helper_x87_store(CPUX86State *env, uint32_t idx)
+{
+    X87SaveArea in, out;
+    bool stored;
+
+    x87_stub_prepare(env, idx, &in, GETPC());
+    out = in;
+    memset(&env->xmm_t0, 0x5a, sizeof(env->xmm_t0));
+    x87_stub(idx)(&out, 0, &env->xmm_t0);
+    stored = true;
+    if (out.fsw & FPUS_ES) {
+        /*
+         * An unmasked exception may have suppressed the store. Which
+         * ones do depends on the exception and the instruction, so ask
+         * the host: run again over a different fill; the insn stored iff
+         * either run changed its buffer.
+         */
+        stored = false;
+        for (int i = 0; i < 10; i++) {
+            stored |= env->xmm_t0.b[i] != 0x5a;
+        }
+        if (!stored) {
+            X87SaveArea again = in;
+            memset(&env->xmm_t0, 0xa5, sizeof(env->xmm_t0));
+            x87_stub(idx)(&again, 0, &env->xmm_t0);
+            for (int i = 0; i < 10; i++) {
+                stored |= env->xmm_t0.b[i] != 0xa5;
+            }
+        }
+    }
+    x87_pending = out;
+    x87_pending_valid = true;
+    return stored;
+}
+
+void helper_x87_commit(CPUX86State *env)
+{
+    if (x87_pending_valid) {
+        x87_image_to_env(env, &x87_pending);
+        x87_pending_valid = false;
+    }
+}
+
+/* ---------------------------------------------------------------------- */
+/* Control instructions                                                     */
+
+void helper_fninit(CPUX86State *env)
+{
+    x87_reset(env);
+}
+
+void helper_fnclex(CPUX86State *env)
+{
+    /* exception flags, SF, ES and B; C0-C3 stay */
+    env->fpus &= FPUS_C0 | FPUS_C1 | FPUS_C2 | FPUS_C3;
+}
+
+void helper_fldcw(CPUX86State *env, uint32_t cw)
+{
+    x87_set_fcw(env, cw);
+}
+
+uint32_t helper_fnstsw(CPUX86State *env)
+{
+    return x87_get_fsw(env);
+}
+
+/*
+ * The FNSTENV image. Layouts (Intel SDM vol. 1, 8.1.10):
+ *  32-bit PM: FCW FSW FTW as dwords (upper halves read 0xFFFF), FIP,
+ *             FCS | FOP << 16, FDP, FDS.
+ *  32-bit real: FIP[15:0], FIP[31:16] << 12 | FOP, FDP[15:0],
+ *             FDP[31:16] << 12 in place of the four pointer dwords.
+ *  16-bit: the same as words; real mode keeps FIP/FDP bits 19:16 in
+ *             bits 15:12 of the second word.
+ */
+static void x87_build_env(CPUX86State *env, unsigned fmt, uint8_t *buf)
+{
+    uint16_t fcw = env->fpuc, fsw = x87_get_fsw(env), ftw = x87_get_ftw(env);
+    uint32_t fip = env->fpip, fdp = env->fpdp;
+    unsigned top = x87_top(env);
+    unsigned n;
+
+    if (fmt & X87_FMT_32) {
+        uint32_t w[7];
+        w[0] = 0xffff0000u | fcw;
+        w[1] = 0xffff0000u | fsw;
+        w[2] = 0xffff0000u | ftw;
+        if (fmt & X87_FMT_PM) {
+            w[3] = fip;
+            w[4] = env->fpcs | (uint32_t)(env->fpop & 0x7ff) << 16;
+            w[5] = fdp;
+            w[6] = 0xffff0000u | env->fpds;
+        } else {
+            w[3] = 0xffff0000u | (fip & 0xffff);
+            w[4] = ((fip >> 16) & 0xffff) << 12 | (env->fpop & 0x7ff);
+            w[5] = 0xffff0000u | (fdp & 0xffff);
+            w[6] = ((fdp >> 16) & 0xffff) << 12;
+        }
+        memcpy(buf, w, sizeof(w));
+        n = 28;
+    } else {
+        uint16_t w[7];
+        w[0] = fcw;
+        w[1] = fsw;
+        w[2] = ftw;
+        if (fmt & X87_FMT_PM) {
+            w[3] = fip;
+            w[4] = env->fpcs;
+            w[5] = fdp;
+            w[6] = env->fpds;
+        } else {
+            w[3] = fip;
+            w[4] = ((fip >> 16) & 0xf) << 12 | (env->fpop & 0x7ff);
+            w[5] = fdp;
+            w[6] = ((fdp >> 16) & 0xf) << 12;
+        }
+        memcpy(buf, w, sizeof(w));
+        n = 14;
+    }
+    if (fmt & X87_FMT_REGS) {
+        for (int i = 0; i < 8; i++) {
+            memcpy(buf + n + 10 * i, &env->fpregs[(top + i) & 7], 10);
+        }
+    }
+}
+
+uint64_t helper_x87_env_get(CPUX86State *env, uint32_t fmt, uint32_t off)
+{
+    uint8_t buf[108 + 8] = { 0 };
+    uint64_t v;
+
+    x87_build_env(env, fmt, buf);
+    if (off > 108) {
+        return 0;
+    }
+    memcpy(&v, buf + off, 8);
+    return v;
+}
+
+void helper_x87_save_done(CPUX86State *env, uint32_t fmt)
+{
+    if (fmt & X87_FMT_REGS) {
+        x87_reset(env);          /* FNSAVE ends with FNINIT */
+    } else {
+        env->fpuc |= FPU_EXC_MASK; /* FNSTENV masks all exceptions */
+        x87_update_es(env);
+    }
+}
+
+static __thread uint8_t x87_staging[108 + 8];
+
+void helper_x87_env_put(CPUX86State *env, uint32_t off, uint64_t val)
+{
+    if (off <= 108) {
+        memcpy(x87_staging + off, &val, 8);
+    }
+}
+
+void helper_x87_env_load(CPUX86State *env, uint32_t fmt)
+{
+    const uint8_t *buf = x87_staging;
+    uint16_t fcw, fsw, ftw;
+    unsigned n, top;
+
+    if (fmt & X87_FMT_32) {
+        uint32_t w[7];
+        memcpy(w, buf, sizeof(w));
+        fcw = w[0];
+        fsw = w[1];
+        ftw = w[2];
+        if (fmt & X87_FMT_PM) {
+            env->fpip = w[3];
+            env->fpcs = w[4] & 0xffff;
+            env->fpop = (w[4] >> 16) & 0x7ff;
+            env->fpdp = w[5];
+            env->fpds = w[6] & 0xffff;
+        } else {
+            env->fpip = (w[3] & 0xffff) | ((w[4] >> 12) & 0xffff) << 16;
+            env->fpop = w[4] & 0x7ff;
+            env->fpdp = (w[5] & 0xffff) | ((w[6] >> 12) & 0xffff) << 16;
+            env->fpcs = 0;
+            env->fpds = 0;
+        }
+        n = 28;
+    } else {
+        uint16_t w[7];
+        memcpy(w, buf, sizeof(w));
+        fcw = w[0];
+        fsw = w[1];
+        ftw = w[2];
+        if (fmt & X87_FMT_PM) {
+            env->fpip = w[3];
+            env->fpcs = w[4];
+            env->fpdp = w[5];
+            env->fpds = w[6];
+        } else {
+            env->fpip = w[3] | (uint32_t)(w[4] >> 12) << 16;
+            env->fpop = w[4] & 0x7ff;
+            env->fpdp = w[5] | (uint32_t)(w[6] >> 12) << 16;
+            env->fpcs = 0;
+            env->fpds = 0;
+        }
+        n = 14;
+    }
+    top = (fsw >> 11) & 7;
+    if (fmt & X87_FMT_REGS) {
+        for (int i = 0; i < 8; i++) {
+            FPReg *r = &env->fpregs[(top + i) & 7];
+            memcpy(r, buf + n + 10 * i, 10);
+            memset((char *)r + 10, 0, sizeof(*r) - 10);
+        }
+    }
+    for (int i = 0; i < 8; i++) {
+        env->fptags[i] = ((ftw >> (2 * i)) & 3) == 3;
+    }
+    env->fpuc = (fcw & 0x1f3f) | 0x0040;
+    x87_set_fsw(env, fsw);
+}
