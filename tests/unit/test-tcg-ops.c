@@ -540,10 +540,11 @@ typedef enum Mode {
     M_SAME,     /* all inputs of input 0's type are one temp */
     M_ALIAS,    /* output 0 is the temp of input 0 */
     M_JUNK,     /* i32 inputs from extrl of i64 with a junk high half */
+    M_GALIAS,   /* globals used directly, output 0 is input 0's global */
     M_COUNT
 } Mode;
 static const char *const mode_names[] = {
-    "temp", "global", "const_b", "const_a", "const_ab", "same", "alias", "junk",
+    "temp", "global", "const_b", "const_a", "const_ab", "same", "alias", "junk", "global_alias",
 };
 
 typedef struct OpCase {
@@ -575,6 +576,7 @@ static bool mode_applies(const OpCase *c, Mode m)
     case M_SAME:
         return c->nin >= 2;
     case M_ALIAS:
+    case M_GALIAS:
         return c->nout >= 1 && c->tout[0] == c->tin[0];
     case M_JUNK:
         return any32;
@@ -609,7 +611,7 @@ static void build_case(const OpCase *c, Mode m, const uint64_t *vals, uint64_t j
         if (konst) {
             int64_t v = t == TCG_TYPE_I32 ? (int64_t)(int32_t)vals[k] : (int64_t)vals[k];
             in[k] = tcg_constant_internal(t, v);
-        } else if (m == M_GLOBAL) {
+        } else if (m == M_GLOBAL || m == M_GALIAS) {
             in[k] = gl_in(t, slot[k]);
         } else if (m == M_SAME && k > 0 && t == c->tin[0]) {
             in[k] = in[0];
@@ -623,7 +625,9 @@ static void build_case(const OpCase *c, Mode m, const uint64_t *vals, uint64_t j
         }
     }
     for (int k = 0; k < c->nout; k++) {
-        if (m == M_GLOBAL) {
+        if (m == M_GALIAS && k == 0) {
+            out[k] = in[0];
+        } else if (m == M_GLOBAL || m == M_GALIAS) {
             out[k] = gl_out(c->tout[k], k);
         } else if (m == M_ALIAS && k == 0) {
             out[k] = in[0];
@@ -641,7 +645,7 @@ static void build_case(const OpCase *c, Mode m, const uint64_t *vals, uint64_t j
     for (int k = 0; k < c->ncargs; k++) {
         op->args[na++] = c->cargs[k];
     }
-    if (m != M_GLOBAL) {
+    if (m != M_GLOBAL && m != M_GALIAS) {
         for (int k = 0; k < c->nout; k++) {
             if (m == M_JUNK && c->tout[k] == TCG_TYPE_I32) {
                 EMIT(extu_i32_i64, TCG_TYPE_I64, AT(gl_out(TCG_TYPE_I64, 2 + k)), AT(out[k]));
@@ -683,7 +687,10 @@ static bool check_outputs(const OpCase *c, Mode m, const uint64_t *vals, const c
 
     ref_eval(c->opc, c->type == TCG_TYPE_I64, c->cargs, vals, exp);
     for (int k = 0; k < c->nout; k++) {
-        if (m == M_JUNK && c->tout[k] == TCG_TYPE_I32) {
+        if (m == M_GALIAS && k == 0) {
+            /* input 0 is the first input of its type: slot 0 */
+            got[k] = c->tout[k] == TCG_TYPE_I32 ? env.i32[0] : env.i64[0];
+        } else if (m == M_JUNK && c->tout[k] == TCG_TYPE_I32) {
             got[k] = env.o64[2 + k]; /* extu: the high half must be zero */
         } else if (c->tout[k] == TCG_TYPE_I32) {
             got[k] = env.o32[k];
@@ -957,8 +964,11 @@ static void test_brcond(void)
     for (int t = 0; t < 2; t++) {
         TCGType type = t ? TCG_TYPE_I64 : TCG_TYPE_I32;
         bool is64 = t;
-        for (int mode = 0; mode < 3; mode++) { /* temps, globals, const b */
-            static const char *const bmodes[] = { "temp", "global", "const_b" };
+        for (int mode = 0; mode < 4; mode++) {
+            static const char *const bmodes[] = { "temp", "global", "const_b", "junk" };
+            if (mode == 3 && is64) {
+                continue;
+            }
             bool ok = true;
             for (int cond = 0; cond < N_CONDS && ok; cond++) {
                 size_t n = is64 ? N_INT64 : N_INT32;
@@ -982,6 +992,12 @@ static void test_brcond(void)
                     if (mode == 1) {
                         ta = gl_in(type, 0);
                         tb = gl_in(type, 1);
+                    } else if (mode == 3) {
+                        /* i32 operands with junk in the host register's high half */
+                        ta = new_temp(type, TEMP_EBB);
+                        tb = new_temp(type, TEMP_EBB);
+                        EMIT(extrl_i64_i32, TCG_TYPE_I32, AT(ta), A64(g_i64[2]));
+                        EMIT(extrl_i64_i32, TCG_TYPE_I32, AT(tb), A64(g_i64[3]));
                     } else {
                         ta = new_temp(type, TEMP_TB);
                         emit_mov(ta, gl_in(type, 0));
@@ -1011,6 +1027,8 @@ static void test_brcond(void)
                     env.i64[1] = b;
                     env.i32[0] = (uint32_t)a;
                     env.i32[1] = (uint32_t)b;
+                    env.i64[2] = (rnd() << 32) | (uint32_t)a;
+                    env.i64[3] = (rnd() << 32) | (uint32_t)b;
                     env.o64[0] = 0;
                     if (!run_code(code, &ret)) {
                         ok = false;
