@@ -31,6 +31,7 @@
 
 #include "tap.h"
 #include "tcg/tcg.h"
+#include "tcg/tci.h"
 
 /* The x86-64 backend is written in parallel: link against it weakly so
  * this test builds (and reports its cases as failed) until it exists. */
@@ -66,6 +67,7 @@ static uint8_t *code_buf;
 static size_t code_buf_size;
 #define CODE_BUF_SIZE (4u << 20)
 static TCGGenResult gen_res;
+static int gen_size; /* of the last block generated */
 
 #define EXIT_MAGIC 0x5a5a0u
 
@@ -262,6 +264,7 @@ static const void *gen_at(size_t at, const char *what)
         tap_diag("%s: %s: tcg_gen_code returned %d", cur_name, what, n);
         return NULL;
     }
+    gen_size = n;
     return p;
 }
 static const void *gen(const char *what) { return gen_at(0, what); }
@@ -1942,6 +1945,75 @@ static void test_misc(void)
     tap_ok(ok, "%s %s: nop, discard and mb", cur_name, cur_opt ? "opt" : "noopt");
 }
 
+/* TCI only: the bytecode listing decodes every instruction kind. */
+static void test_tci_disas(void)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f;
+    bool ok, trunc_ok;
+    TCGOp *op;
+
+    tcg_func_start(tcg_ctx);
+    TCGLabel *l = gen_new_label();
+    TCGTemp *t = new_temp(TCG_TYPE_I64, TEMP_TB);
+    TCGTemp *r32 = new_temp(TCG_TYPE_I32, TEMP_TB);
+    EMIT(add, TCG_TYPE_I64, AT(t), A64(g_i64[0]),
+         AT(tcg_constant_internal(TCG_TYPE_I64, 0x123456789abcll)));
+    emit_brcond(TCG_TYPE_I64, t, tcgv_i64_temp(g_i64[1]), TCG_COND_LTU, l);
+    EMIT(deposit, TCG_TYPE_I32, A32(g_o32[0]), A32(g_i32[0]), A32(g_i32[1]), 4, 8);
+    EMIT(setcond, TCG_TYPE_I64, A64(g_o64[1]), AT(t), A64(g_i64[1]), TCG_COND_GT);
+    op = tcg_emit_op(INDEX_op_call, TCG_TYPE_I32, 5);
+    op->callo = 1;
+    op->calli = 2;
+    op->args[0] = AT(r32);
+    op->args[1] = A32(g_i32[2]);
+    op->args[2] = A64(g_i64[2]);
+    op->args[3] = (TCGArg)(uintptr_t)helper_ret32;
+    op->args[4] = TCG_CALL_NO_RWG;
+    emit_mov(tcgv_i32_temp(g_o32[1]), r32);
+    EMIT(mb, TCG_TYPE_I64, TCG_MO_ALL);
+    emit_label(l);
+    EMIT(goto_tb, TCG_TYPE_I64, 0);
+    emit_exit(EXIT_MAGIC);
+    const void *code = gen("tci disas");
+
+    ok = code != NULL && (f = open_memstream(&text, &len)) != NULL;
+    if (ok) {
+        size_t n = (size_t)gen_size;
+        ok = tci_disas(f, code, n);
+        fclose(f);
+        static const char *const want[] = {
+            "add_i64", "$0x123456789abc", "brcond_i64", "ltu", "deposit_i32", "ofs 4 len 8",
+            "setcond_i64", "gt", "call_i32", "mov_i32", "mb_i64", "goto_tb_i64", "exit_tb_i64",
+        };
+        const char *pos = text;
+        for (size_t i = 0; ok && i < sizeof(want) / sizeof(want[0]); i++) {
+            const char *hit = strstr(pos, want[i]);
+            if (!hit) {
+                tap_diag("tci_disas: missing '%s' in:\n%s", want[i], text);
+                ok = false;
+            } else {
+                pos = hit;
+            }
+        }
+        free(text);
+        /* a truncated stream ends the listing with false, no crash */
+        text = NULL;
+        f = open_memstream(&text, &len);
+        trunc_ok = f && !tci_disas(f, code, n - 2);
+        if (f) {
+            fclose(f);
+        }
+        free(text);
+    } else {
+        trunc_ok = false;
+    }
+    tap_ok(ok, "tci %s: tci_disas lists every kind of instruction", cur_opt ? "opt" : "noopt");
+    tap_ok(trunc_ok, "tci %s: tci_disas reports a truncated stream",
+           cur_opt ? "opt" : "noopt");
+}
+
 /* ---------------------------------------------------------------- */
 
 static void run_backend(const TCGBackend *be, const char *name)
@@ -1968,6 +2040,9 @@ static void run_backend(const TCGBackend *be, const char *name)
         test_goto_tb();
         test_goto_ptr();
         test_insn_start();
+        if (be == &tcg_backend_tci) {
+            test_tci_disas();
+        }
     }
 }
 
