@@ -103,6 +103,8 @@ void strace_format(char *buf, size_t len, int nr, const uint64_t *args, int64_t 
 
 /* Kernel-internal errno meaning "restart the call" (never seen by guests). */
 #define TARGET_ERESTARTSYS 512
+/* do_syscall's answer when the call set every register itself (sigreturn) */
+#define TARGET_EJUSTRETURN 514
 
 /* Per-family handlers: return true when nr was theirs (*ret set). */
 typedef struct SyscallArgs {
@@ -113,9 +115,6 @@ typedef struct SyscallArgs {
 
 bool syscall_file(SyscallArgs *sa, int64_t *ret);
 bool syscall_proc(SyscallArgs *sa, int64_t *ret);
-bool syscall_time(SyscallArgs *sa, int64_t *ret);
-bool syscall_poll(SyscallArgs *sa, int64_t *ret);
-bool syscall_net(SyscallArgs *sa, int64_t *ret);
 bool syscall_mem(SyscallArgs *sa, int64_t *ret);
 bool syscall_signal(SyscallArgs *sa, int64_t *ret);
 
@@ -170,7 +169,10 @@ void queue_guest_signal(CPUX86State *env, int sig, int code, uint64_t addr);
 /* Make the calling thread's host signal mask match the guest's (except
  * for the signals the emulator needs). */
 void signal_sync_host_mask(TaskState *ts);
-/* Whether a host-delivered signal arrived (interrupting a blocking call). */
+/* A system call returned EINTR because of a host signal: let the signal
+ * delivery decide between restarting it and EINTR. */
+void signal_note_interrupted_syscall(CPUX86State *env, int nr);
+/* rt_sigreturn: restore the state saved in the frame at rsp - 8. */
 int64_t do_rt_sigreturn(CPUX86State *env);
 /* Terminate the whole process as if by signal sig (default action). */
 _Noreturn void user_die_by_signal(int sig);
@@ -182,6 +184,6 @@ extern __thread TaskState *thread_ts;
 int64_t do_clone(CPUX86State *env, uint64_t flags, uint64_t newsp, uint64_t parent_tid,
                  uint64_t child_tid, uint64_t tls);
 _Noreturn void user_thread_exit(CPUX86State *env, int status);
-int64_t do_execve(const char *path, char *const *argv, char *const *envp);
+int64_t do_execve(uint64_t path, uint64_t argv, uint64_t envp);
 
 #endif
