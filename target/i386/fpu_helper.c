@@ -325,11 +325,118 @@ static void x87_stub_prepare(CPUX86State *env, unsigned idx, X87SaveArea *img,
     x87_env_to_image(env, img);
 }
 
+/*
+ * Fast paths: instructions that only move 80-bit values and cannot raise
+ * an exception except a stack fault are done here without the host FPU
+ * when no stack fault can happen (the stub handles those). Their
+ * documented effect on the status word is C1 = 0; C0, C2 and C3 keep
+ * their values, as the hardware does (the unit test compares these paths
+ * with the host too).
+ */
+#define X87_REG(esc, modrm) (((esc) - 0xd8) * 64 + ((modrm) - 0xc0))
+#define X87_MEM(esc, reg) (X87_STUB_MEM + ((esc) - 0xd8) * 8 + (reg))
+
+static inline FPReg *x87_st(CPUX86State *env, unsigned i)
+{
+    return &env->fpregs[(env->fpstt + i) & 7];
+}
+static inline bool x87_st_empty(CPUX86State *env, unsigned i)
+{
+    return env->fptags[(env->fpstt + i) & 7];
+}
+
+static void x87_push_raw(CPUX86State *env, const void *v)
+{
+    unsigned n = (env->fpstt - 1) & 7;
+    FPReg r;
+
+    memset(&r, 0, sizeof(r));
+    memcpy(&r, v, 10);
+    env->fpregs[n] = r;
+    env->fptags[n] = 0;
+    env->fpstt = n;
+}
+
+static void x87_pop(CPUX86State *env)
+{
+    env->fptags[env->fpstt & 7] = 1;
+    env->fpstt = (env->fpstt + 1) & 7;
+}
+
+static bool x87_fast_exec(CPUX86State *env, unsigned idx)
+{
+    static const uint8_t one[10] = { 0, 0, 0, 0, 0, 0, 0, 0x80, 0xff, 0x3f };
+    static const uint8_t zero[10];
+    bool full = !x87_st_empty(env, 7);
+    unsigned i = idx & 7;
+    FPReg tmp;
+
+    switch (idx) {
+    case X87_MEM(0xdb, 5): /* FLD m80fp */
+        if (full) {
+            return false;
+        }
+        x87_push_raw(env, &env->xmm_t0);
+        break;
+    case X87_REG(0xd9, 0xe8): /* FLD1 */
+    case X87_REG(0xd9, 0xee): /* FLDZ */
+        if (full) {
+            return false;
+        }
+        x87_push_raw(env, idx == X87_REG(0xd9, 0xe8) ? one : zero);
+        break;
+    case X87_REG(0xd9, 0xc0) ... X87_REG(0xd9, 0xc7): /* FLD ST(i) */
+        if (full || x87_st_empty(env, i)) {
+            return false;
+        }
+        tmp = *x87_st(env, i);
+        x87_push_raw(env, &tmp);
+        break;
+    case X87_REG(0xd9, 0xc8) ... X87_REG(0xd9, 0xcf): /* FXCH ST(i) */
+        if (x87_st_empty(env, 0) || x87_st_empty(env, i)) {
+            return false;
+        }
+        tmp = *x87_st(env, 0);
+        *x87_st(env, 0) = *x87_st(env, i);
+        *x87_st(env, i) = tmp;
+        break;
+    case X87_REG(0xdd, 0xd0) ... X87_REG(0xdd, 0xd7): /* FST ST(i) */
+    case X87_REG(0xdd, 0xd8) ... X87_REG(0xdd, 0xdf): /* FSTP ST(i) */
+        if (x87_st_empty(env, 0)) {
+            return false;
+        }
+        *x87_st(env, i) = *x87_st(env, 0);
+        env->fptags[(env->fpstt + i) & 7] = 0;
+        if (idx >= X87_REG(0xdd, 0xd8)) {
+            x87_pop(env);
+        }
+        break;
+    case X87_REG(0xd9, 0xe0): /* FCHS */
+    case X87_REG(0xd9, 0xe1): /* FABS */
+        if (x87_st_empty(env, 0)) {
+            return false;
+        }
+        if (idx == X87_REG(0xd9, 0xe0)) {
+            x87_st(env, 0)->raw.high ^= 0x8000;
+        } else {
+            x87_st(env, 0)->raw.high &= 0x7fff;
+        }
+        break;
+    default:
+        return false;
+    }
+    env->fpus &= ~FPUS_C1;
+    return true;
+}
+
 uint64_t helper_x87_exec(CPUX86State *env, uint32_t idx, uint64_t eflags)
 {
     X87SaveArea img;
     uint64_t flags;
 
+    if (!(env->fpus & FPUS_ES) && x87_fast_exec(env, idx)) {
+        return eflags & (CC_C | CC_P | CC_Z);
+    }
     x87_stub_prepare(env, idx, &img, GETPC());
     flags = x87_stub(idx)(&img, eflags & (CC_C | CC_P | CC_Z), &env->xmm_t0);
     x87_image_to_env(env, &img);
@@ -340,13 +447,19 @@ uint64_t helper_x87_exec(CPUX86State *env, uint32_t idx, uint64_t eflags)
  * Thread-local: each vCPU (or guest thread) translates and runs on its
  * own host thread. */
 static __thread X87SaveArea x87_pending;
-static __thread bool x87_pending_valid;
+static __thread enum { X87_PENDING_NONE, X87_PENDING_IMAGE, X87_PENDING_POP } x87_pending_kind;
 
 uint32_t helper_x87_store(CPUX86State *env, uint32_t idx)
 {
     X87SaveArea in, out;
     bool stored;
 
+    if (idx == X87_MEM(0xdb, 7) && !(env->fpus & FPUS_ES) && !x87_st_empty(env, 0)) {
+        /* FSTP m80fp: no exception but a stack fault */
+        memcpy(&env->xmm_t0, x87_st(env, 0), 10);
+        x87_pending_kind = X87_PENDING_POP;
+        return 1;
+    }
     x87_stub_prepare(env, idx, &in, GETPC());
     out = in;
     memset(&env->xmm_t0, 0x5a, sizeof(env->xmm_t0));
@@ -373,16 +486,19 @@ uint32_t helper_x87_store(CPUX86State *env, uint32_t idx)
         }
     }
     x87_pending = out;
-    x87_pending_valid = true;
+    x87_pending_kind = X87_PENDING_IMAGE;
     return stored;
 }
 
 void helper_x87_commit(CPUX86State *env)
 {
-    if (x87_pending_valid) {
+    if (x87_pending_kind == X87_PENDING_IMAGE) {
         x87_image_to_env(env, &x87_pending);
-        x87_pending_valid = false;
+    } else if (x87_pending_kind == X87_PENDING_POP) {
+        x87_pop(env);
+        env->fpus &= ~FPUS_C1;
     }
+    x87_pending_kind = X87_PENDING_NONE;
 }
 
 /* ---------------------------------------------------------------------- */
