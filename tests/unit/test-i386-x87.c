@@ -378,10 +378,14 @@ static bool check_prog(const Prog *p)
 
     memset(&nat, 0, sizeof(nat));
     memset(&emu, 0, sizeof(emu));
-    native_run(p, &nat);
     emu_run(p, &emu);
-    if (results_match(p, &nat, &emu)) {
-        return true;
+    /* A context switch between two native insns can lose FOP (the
+     * kernel's XRSTOR need not restore it): retry before failing. */
+    for (int tries = 0; tries < 3; tries++) {
+        native_run(p, &nat);
+        if (results_match(p, &nat, &emu)) {
+            return true;
+        }
     }
     if (fails_shown++ < 6) {
         dump_prog(p);
