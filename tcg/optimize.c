@@ -39,11 +39,19 @@ typedef struct OptTemp {
     uint64_t val;
     int copy_of; /* temp index of the representative, or -1 */
     uint32_t copy_gen;
+    /* bits that may be set (within the temp's width); stays valid when
+     * the copy relation dies, since the temp's own value is unchanged */
+    uint64_t z_mask;
 } OptTemp;
 
 static OptTemp opt_info[TCG_MAX_TEMPS];
 static uint32_t opt_gen[TCG_MAX_TEMPS];
 static uint32_t opt_epoch;
+
+static inline uint64_t width_mask(TCGType type)
+{
+    return type == TCG_TYPE_I32 ? 0xffffffffull : ~0ull;
+}
 
 static void opt_forget_all(void)
 {
@@ -89,6 +97,25 @@ static TCGTemp *temp_repr(TCGContext *s, TCGTemp *t)
     return t;
 }
 
+/* The bits of t's value that may be non-zero. */
+static uint64_t temp_z_mask(TCGContext *s, TCGTemp *t)
+{
+    uint64_t v;
+    OptTemp *info;
+
+    if (temp_const(s, t, &v)) {
+        return v & width_mask(t->type);
+    }
+    if (t->kind == TEMP_FIXED) {
+        return width_mask(t->type);
+    }
+    info = &opt_info[tidx(s, t)];
+    if (info->epoch == opt_epoch) {
+        return info->z_mask & width_mask(t->type);
+    }
+    return width_mask(t->type);
+}
+
 /* t gets a new, unknown value. */
 static void temp_reset(TCGContext *s, TCGTemp *t)
 {
@@ -107,6 +134,23 @@ static void temp_set_const(TCGContext *s, TCGTemp *t, uint64_t val)
     opt_info[i].is_const = true;
     opt_info[i].val = tcg_canon_value(t->type, val);
     opt_info[i].copy_of = -1;
+    opt_info[i].z_mask = val & width_mask(t->type);
+}
+
+/* t gets a new value of which only the bits in z may be set. */
+static void temp_set_z_mask(TCGContext *s, TCGTemp *t, uint64_t z)
+{
+    int i = tidx(s, t);
+
+    temp_reset(s, t);
+    z &= width_mask(t->type);
+    if (z == width_mask(t->type)) {
+        return; /* nothing known */
+    }
+    opt_info[i].epoch = opt_epoch;
+    opt_info[i].is_const = false;
+    opt_info[i].copy_of = -1;
+    opt_info[i].z_mask = z;
 }
 
 /* d = src; src is already its own representative. */
@@ -119,14 +163,17 @@ static void temp_set_copy(TCGContext *s, TCGTemp *d, TCGTemp *src)
         temp_set_const(s, d, v);
         return;
     }
-    temp_reset(s, d);
     if (src->kind == TEMP_FIXED) {
-        return; /* env is never replaced */
+        temp_reset(s, d); /* env is never replaced */
+        return;
     }
+    v = temp_z_mask(s, src);
+    temp_reset(s, d);
     opt_info[i].epoch = opt_epoch;
     opt_info[i].is_const = false;
     opt_info[i].copy_of = tidx(s, src);
     opt_info[i].copy_gen = opt_gen[tidx(s, src)];
+    opt_info[i].z_mask = v;
 }
 
 static void forget_globals(TCGContext *s)
@@ -136,11 +183,6 @@ static void forget_globals(TCGContext *s)
     for (i = 1; i < s->nb_globals; i++) {
         temp_reset(s, &s->temps[i]);
     }
-}
-
-static inline uint64_t width_mask(TCGType type)
-{
-    return type == TCG_TYPE_I32 ? 0xffffffffull : ~0ull;
 }
 
 /* Whether input i of op is the constant v (at the op's width). */
@@ -342,6 +384,124 @@ static bool fold_constant_op(TCGContext *s, TCGOp *op, int idx, int nout, int ni
     return true;
 }
 
+static inline uint64_t low_bits(unsigned len)
+{
+    return len >= 64 ? ~0ull : (1ull << len) - 1;
+}
+
+/* Known-zero bits of op's single output, from its inputs' masks. */
+static uint64_t op_z_mask(TCGContext *s, TCGOp *op)
+{
+    TCGType type = (TCGType)op->type;
+    uint64_t wm = width_mask(type);
+    unsigned bits = type == TCG_TYPE_I32 ? 32 : 64;
+    uint64_t za, zb, c;
+
+    switch (op->opc) {
+    case INDEX_op_ext8u:
+        return temp_z_mask(s, arg_temp(op->args[1])) & 0xff;
+    case INDEX_op_ext16u:
+        return temp_z_mask(s, arg_temp(op->args[1])) & 0xffff;
+    case INDEX_op_ext32u:
+    case INDEX_op_extu_i32_i64:
+    case INDEX_op_extrl_i64_i32:
+        return temp_z_mask(s, arg_temp(op->args[1])) & 0xffffffff;
+    case INDEX_op_extrh_i64_i32:
+        return temp_z_mask(s, arg_temp(op->args[1])) >> 32;
+    case INDEX_op_ld8u:
+        return 0xff;
+    case INDEX_op_ld16u:
+    case INDEX_op_bswap16:
+        return 0xffff;
+    case INDEX_op_ld32u:
+        return 0xffffffff;
+    case INDEX_op_bswap32:
+        return 0xffffffff;
+    case INDEX_op_qemu_ld: {
+        MemOp mop = get_memop((MemOpIdx)op->args[2]);
+        if (mop & MO_SIGN) {
+            return wm;
+        }
+        return low_bits(8u << (mop & MO_SIZE)) & wm;
+    }
+    case INDEX_op_and:
+        return temp_z_mask(s, arg_temp(op->args[1])) & temp_z_mask(s, arg_temp(op->args[2]));
+    case INDEX_op_andc:
+        return temp_z_mask(s, arg_temp(op->args[1]));
+    case INDEX_op_or:
+    case INDEX_op_xor:
+        return temp_z_mask(s, arg_temp(op->args[1])) | temp_z_mask(s, arg_temp(op->args[2]));
+    case INDEX_op_movcond:
+        return temp_z_mask(s, arg_temp(op->args[3])) | temp_z_mask(s, arg_temp(op->args[4]));
+    case INDEX_op_shr:
+    case INDEX_op_shl:
+    case INDEX_op_sar:
+        if (!arg_is_const(op, 2)) {
+            return wm;
+        }
+        za = temp_z_mask(s, arg_temp(op->args[1]));
+        c = (uint64_t)arg_temp(op->args[2])->val & (bits - 1);
+        if (op->opc == INDEX_op_shl) {
+            return (za << c) & wm;
+        }
+        if (op->opc == INDEX_op_sar && (za >> (bits - 1)) & 1) {
+            return wm;
+        }
+        return za >> c;
+    case INDEX_op_extract:
+        return low_bits((unsigned)op->args[3]);
+    case INDEX_op_setcond:
+        return 1;
+    case INDEX_op_ctpop:
+        return 127;
+    case INDEX_op_clz:
+    case INDEX_op_ctz:
+        zb = temp_z_mask(s, arg_temp(op->args[2]));
+        return 127 | zb;
+    default:
+        return wm;
+    }
+}
+
+/* Identities from known-zero bits: extensions and masks that change
+ * nothing become moves. */
+static bool fold_z_mask(TCGContext *s, TCGOp *op)
+{
+    TCGTemp *d = arg_temp(op->args[0]);
+    TCGTemp *a = arg_temp(op->args[1]);
+    uint64_t wm = width_mask((TCGType)op->type);
+    uint64_t za, keep;
+
+    switch (op->opc) {
+    case INDEX_op_ext8u: keep = 0xff; break;
+    case INDEX_op_ext16u: keep = 0xffff; break;
+    case INDEX_op_ext32u: keep = 0xffffffff; break;
+    /* a sign extension of a value whose sign bit and above are clear */
+    case INDEX_op_ext8s: keep = 0x7f; break;
+    case INDEX_op_ext16s: keep = 0x7fff; break;
+    case INDEX_op_ext32s: keep = 0x7fffffff; break;
+    case INDEX_op_and:
+        if (!arg_is_const(op, 2)) {
+            return false;
+        }
+        keep = (uint64_t)arg_temp(op->args[2])->val & wm;
+        za = temp_z_mask(s, a);
+        if ((za & keep) == 0) {
+            op_to_movi(s, op, d, 0);
+            return true;
+        }
+        break;
+    default:
+        return false;
+    }
+    za = temp_z_mask(s, a);
+    if ((za & ~keep & wm) == 0) {
+        op_to_mov(s, op, d, a);
+        return true;
+    }
+    return false;
+}
+
 /* Algebraic identities for ops whose inputs are not all constant. */
 static bool fold_identity(TCGContext *s, TCGOp *op)
 {
@@ -506,10 +666,29 @@ static bool label_follows(TCGContext *s, int i, TCGLabel *l)
     return false;
 }
 
+/* Count the branches to each label from the op list itself, so ops built
+ * by hand (tcg_emit_op) count as much as generated ones. */
+static void recount_label_refs(TCGContext *s)
+{
+    int i;
+
+    for (i = 0; i < s->nb_labels; i++) {
+        s->labels[i].refs = 0;
+    }
+    for (i = 0; i < s->nb_ops; i++) {
+        if (s->ops[i].opc == INDEX_op_br) {
+            arg_label(s->ops[i].args[0])->refs++;
+        } else if (s->ops[i].opc == INDEX_op_brcond) {
+            arg_label(s->ops[i].args[3])->refs++;
+        }
+    }
+}
+
 void tcg_optimize(TCGContext *s)
 {
     int i, j;
 
+    recount_label_refs(s);
     opt_forget_all();
     for (i = 0; i < s->nb_ops; i++) {
         TCGOp *op = &s->ops[i];
@@ -590,13 +769,18 @@ void tcg_optimize(TCGContext *s)
             }
             continue;
         }
-        if (nout == 1 && fold_identity(s, op)) {
+        if (nout == 1 && (fold_identity(s, op) || fold_z_mask(s, op))) {
             continue;
         }
 
-        /* Anything else: outputs get unknown values. */
-        for (j = 0; j < nout; j++) {
-            temp_reset(s, arg_temp(op->args[j]));
+        /* Anything else: outputs get unknown values, except for what is
+         * known of a single output's zero bits. */
+        if (nout == 1 && op->opc != INDEX_op_call) {
+            temp_set_z_mask(s, arg_temp(op->args[0]), op_z_mask(s, op));
+        } else {
+            for (j = 0; j < nout; j++) {
+                temp_reset(s, arg_temp(op->args[j]));
+            }
         }
         if (op->opc == INDEX_op_call) {
             unsigned flags = (unsigned)op->args[nout + nin + 1];

@@ -429,6 +429,70 @@ static void test_no_fold_div0(void)
     tap_ok(op && op->opc == INDEX_op_div, "division by constant zero is not folded");
 }
 
+static void test_known_zero_bits(void)
+{
+    TCGv_i64 t, u, v;
+    TCGv_i32 x;
+    TCGOp *op;
+    bool ok;
+
+    tcg_func_start(tcg_ctx);
+    t = tcg_temp_new_i64();
+    u = tcg_temp_new_i64();
+    v = tcg_temp_new_i64();
+    x = tcg_temp_new_i32();
+    tcg_gen_ld32u_i64(t, tcg_ctx->env, 64);
+    tcg_gen_ext32u_i64(r[0], t);            /* already zero-extended */
+    tcg_gen_shri_i64(u, r[1], 56);
+    tcg_gen_ext8u_i64(r[1], u);             /* only 8 bits left */
+    tcg_gen_andi_i64(r[2], u, 0x100);       /* no bit in common: 0 */
+    tcg_gen_ld16u_i32(x, tcg_ctx->env, 72);
+    tcg_gen_ext16s_i32(w[0], x);            /* bit 15 may be set: kept */
+    tcg_gen_ext8u_i64(v, r[3]);
+    tcg_gen_ext32s_i64(r[3], v);            /* sign bit clear: a move */
+    tcg_gen_ext32u_i64(t, r[2]);            /* r2 is a known constant */
+    tcg_gen_ext32u_i64(r[0], r[1]);         /* r1 = ext8u(...) -> 8 bits */
+    tcg_gen_exit_tb(NULL, 0);
+    optimize();
+    op = writer_of(tcgv_i64_temp(r[0]));
+    ok = op && op->opc == INDEX_op_mov && A(op, 1) == tcgv_i64_temp(u);
+    op = writer_of(tcgv_i64_temp(r[1]));
+    ok &= op && op->opc == INDEX_op_mov && A(op, 1) == tcgv_i64_temp(u);
+    ok &= writes_const(tcgv_i64_temp(r[2]), 0);
+    op = writer_of(tcgv_i32_temp(w[0]));
+    ok &= op && op->opc == INDEX_op_ext16s;
+    op = writer_of(tcgv_i64_temp(r[3]));
+    ok &= op && op->opc == INDEX_op_mov && A(op, 1) == tcgv_i64_temp(v);
+    ok &= writes_const(tcgv_i64_temp(t), 0);
+    dump_on_failure(tap_ok(ok, "known-zero bits turn redundant extensions and masks into moves"));
+}
+
+static void test_known_bits_forgotten(void)
+{
+    TCGv_i64 t;
+    TCGLabel *l;
+    TCGOp *op;
+    bool ok;
+
+    tcg_func_start(tcg_ctx);
+    t = tcg_temp_new_i64();
+    l = gen_new_label();
+    tcg_gen_ext8u_i64(t, r[0]);
+    tcg_gen_brcondi_i64(TCG_COND_EQ, r[1], 0, l);
+    gen_set_label(l);
+    tcg_gen_ext8u_i64(r[2], t);
+    tcg_gen_ext8u_i64(t, r[0]);
+    tcg_gen_ld_i64(t, tcg_ctx->env, 64);
+    tcg_gen_ext8u_i64(r[3], t);
+    tcg_gen_exit_tb(NULL, 0);
+    optimize();
+    op = writer_of(tcgv_i64_temp(r[2]));
+    ok = op && op->opc == INDEX_op_ext8u;
+    op = writer_of(tcgv_i64_temp(r[3]));
+    ok &= op && op->opc == INDEX_op_ext8u;
+    dump_on_failure(tap_ok(ok, "known bits are forgotten at labels and on redefinition"));
+}
+
 static void test_gen_code_pipeline(void)
 {
     TCGGenResult res;
@@ -973,6 +1037,8 @@ int main(void)
     test_canon_const_second();
     test_mulu2_fold();
     test_no_fold_div0();
+    test_known_zero_bits();
+    test_known_bits_forgotten();
     test_gen_code_pipeline();
     test_eval_cond_all();
     test_fold_all_ops();
