@@ -28,6 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/time.h>
 
 #include "tap.h"
 #include "tcg/tcg.h"
@@ -126,8 +127,24 @@ static sigjmp_buf crash_jmp;
 static volatile sig_atomic_t in_exec;
 static volatile int crash_sig;
 
+static volatile sig_atomic_t exec_seq;
+
 static void crash_handler(int sig)
 {
+    if (sig == SIGALRM) {
+        /* the watchdog ticks every second: 5 ticks in the same exec is a hang */
+        static sig_atomic_t last_seq = -1, stuck;
+        if (in_exec && exec_seq == last_seq) {
+            if (++stuck < 5) {
+                return;
+            }
+        } else {
+            last_seq = exec_seq;
+            stuck = 0;
+            return;
+        }
+        stuck = 0;
+    }
     if (in_exec) {
         in_exec = 0;
         crash_sig = sig;
@@ -142,7 +159,7 @@ static void install_crash_handlers(void)
     static char altstack[1 << 16];
     stack_t ss = { .ss_sp = altstack, .ss_size = sizeof(altstack) };
     struct sigaction sa;
-    static const int sigs[] = { SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP };
+    static const int sigs[] = { SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP, SIGALRM };
 
     sigaltstack(&ss, NULL);
     memset(&sa, 0, sizeof(sa));
@@ -150,17 +167,24 @@ static void install_crash_handlers(void)
     sa.sa_flags = SA_ONSTACK | SA_NODEFER;
     sigemptyset(&sa.sa_mask);
     for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
+        sa.sa_flags = SA_ONSTACK | SA_NODEFER | (sigs[i] == SIGALRM ? SA_RESTART : 0);
         sigaction(sigs[i], &sa, NULL);
     }
+    /* a watchdog tick instead of a timer per run: runs are many and short */
+    struct itimerval tick = { { 1, 0 }, { 1, 0 } };
+    setitimer(ITIMER_REAL, &tick, NULL);
 }
 
-/* Run code; false (with a diagnostic) if it crashed. */
+/* Run code; false (with a diagnostic) if it crashed or hung (SIGALRM
+ * after a few seconds). */
 static bool run_code(const void *code, uintptr_t *ret)
 {
     if (sigsetjmp(crash_jmp, 1)) {
-        tap_diag("%s: generated code crashed with signal %d", cur_name, (int)crash_sig);
+        tap_diag("%s: generated code %s (signal %d)", cur_name,
+                 crash_sig == SIGALRM ? "hung" : "crashed", (int)crash_sig);
         return false;
     }
+    exec_seq++;
     in_exec = 1;
     *ret = cur_be->exec(&env, code);
     in_exec = 0;
