@@ -447,6 +447,73 @@ static bool gen_logic(DisasContext *s, X86DecodedInsn *d, int op, bool mmx)
     return true;
 }
 
+/*
+ * PCMPEQB and PMOVMSKB inline: glibc's string functions run them in their
+ * inner loops. Per 64-bit half, with x = a ^ b: a byte of x is zero iff
+ * bit 7 of ~(((x & 0x7f..) + 0x7f..) | x) is set (no carry crosses a
+ * byte), and (m >> 7) * 0xff widens those bits to 0xff bytes.
+ */
+static void gen_pcmpeqb_half(intptr_t dofs, intptr_t sofs)
+{
+    TCGv_i64 x = tcg_temp_new_i64(), t = tcg_temp_new_i64();
+
+    tcg_gen_ld_i64(x, cpu_env_ptr(), dofs);
+    tcg_gen_ld_i64(t, cpu_env_ptr(), sofs);
+    tcg_gen_xor_i64(x, x, t);
+    tcg_gen_andi_i64(t, x, 0x7f7f7f7f7f7f7f7fLL);
+    tcg_gen_addi_i64(t, t, 0x7f7f7f7f7f7f7f7fLL);
+    tcg_gen_or_i64(t, t, x);
+    tcg_gen_not_i64(t, t);
+    tcg_gen_andi_i64(t, t, (int64_t)0x8080808080808080ULL);
+    tcg_gen_shri_i64(t, t, 7);
+    tcg_gen_muli_i64(t, t, 0xff);
+    tcg_gen_st_i64(t, cpu_env_ptr(), dofs);
+    tcg_temp_free_i64(x);
+    tcg_temp_free_i64(t);
+}
+
+static bool gen_pcmpeqb(DisasContext *s, X86DecodedInsn *d, bool mmx)
+{
+    intptr_t sofs;
+
+    if (mmx) {
+        gen_enter_mmx(s);
+        sofs = gen_src_mmx(s, d);
+        gen_pcmpeqb_half(MMX_OFS(mmx_reg(d)), sofs);
+        gen_mmx_written(mmx_reg(d));
+        return true;
+    }
+    sofs = gen_src_xmm(s, d, MS_A16);
+    gen_pcmpeqb_half(XMM_OFS(d->reg), sofs);
+    gen_pcmpeqb_half(XMM_OFS(d->reg) + 8, sofs + 8);
+    return true;
+}
+
+/* bit 7 of each byte of the 64 bits at ofs, gathered into the low 8 bits
+ * of t by one multiply (each bit lands in its own place of the top byte) */
+static void gen_movmskb_half(TCGv_i64 t, intptr_t ofs)
+{
+    tcg_gen_ld_i64(t, cpu_env_ptr(), ofs);
+    tcg_gen_andi_i64(t, t, (int64_t)0x8080808080808080ULL);
+    tcg_gen_muli_i64(t, t, 0x0002040810204081LL);
+    tcg_gen_shri_i64(t, t, 56);
+}
+
+static bool gen_pmovmskb(DisasContext *s, X86DecodedInsn *d, bool mmx)
+{
+    if (mmx) {
+        gen_enter_mmx(s);
+        gen_movmskb_half(s->T0, MMX_OFS(mmx_rm(d)));
+    } else {
+        gen_movmskb_half(s->T0, XMM_OFS(d->rm));
+        gen_movmskb_half(s->T1, XMM_OFS(d->rm) + 8);
+        tcg_gen_shli_i64(s->T1, s->T1, 8);
+        tcg_gen_or_i64(s->T0, s->T0, s->T1);
+    }
+    gen_op_mov_reg_v(s, MO_32, d->reg, s->T0);
+    return true;
+}
+
 /* ---- shifts by immediate (0F 71-73 groups): the count goes through
  * xmm_t0 to the shift-by-register helpers ---- */
 
@@ -943,13 +1010,12 @@ static bool gen_sse_0f(DisasContext *s, X86DecodedInsn *d, int p)
         if (p >= 2 || mem) {
             return false;
         }
-        if (p == 0) {
-            gen_enter_mmx(s);
-            gen_mask_to_reg(s, d, helper_pmovmskb_mmx, MMX_OFS(mmx_rm(d)));
-        } else {
-            gen_mask_to_reg(s, d, helper_pmovmskb_xmm, XMM_OFS(d->rm));
+        return gen_pmovmskb(s, d, p == 0);
+    case 0x74: /* PCMPEQB */
+        if (p >= 2) {
+            return false;
         }
-        return true;
+        return gen_pcmpeqb(s, d, p == 0);
     case 0xdb: /* PAND */
     case 0xdf: /* PANDN */
     case 0xeb: /* POR */
