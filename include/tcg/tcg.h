@@ -262,6 +262,15 @@ typedef struct TCGBackend {
 extern const TCGBackend tcg_backend_x86_64;
 extern const TCGBackend tcg_backend_tci;
 
+/*
+ * Raised by generated code (or TCI) when a qemu_ld/st with MO_ALIGN is
+ * misaligned: raises the guest fault (leaving the generated code) or, for a
+ * target without alignment faults, returns and the access is done anyway.
+ * Implemented by accel/tcg; retaddr is a host pc inside the faulting guest
+ * insn's code (a "return address" for backend->unwind_pc).
+ */
+void tcg_unaligned_access(void *env, uint64_t addr, uint32_t oi, uintptr_t retaddr);
+
 struct TCGContext {
     const TCGBackend *backend;
 
