@@ -429,13 +429,300 @@ static bool x87_fast_exec(CPUX86State *env, unsigned idx)
     return true;
 }
 
+
+/*
+ * Fast paths for arithmetic, compares and conversions when every
+ * exception is masked and no stack fault can happen: the host runs the
+ * operation on its own stack with the guest's control word (so rounding
+ * and precision are the guest's), and only the exception flags and the
+ * condition codes the insn defines are taken from its status word.
+ *
+ * Fast stubs (64 bytes apart), called as
+ *   uint64_t stub(const uint16_t cw[2], const void *ops, void *out, void *mem)
+ * ops: ST(0) at 0, ST(i) at 16; out: host ST(0) at 0, ST(1) at 16;
+ * mem: the memory operand. Returns the host status word in bits 0-15 and
+ * RFLAGS from bit 16. cw[1] is the host's own control word, restored.
+ */
+typedef uint64_t X87FastFn(const uint16_t *cw, const void *ops, void *out, void *mem);
+
+extern const char x87_fast_base[] __attribute__((visibility("hidden")));
+
+#define X87_FAST_STRIDE 64
+/* stub numbers */
+#define X87_FAST_RR(dc, op) ((dc) * 8 + (op))             /* 0..15 */
+#define X87_FAST_RM(esc, reg) (16 + ((esc) - 0xd8) / 2 * 8 + (reg)) /* 16..47 */
+#define X87_FAST_LD(n) (48 + (n))                         /* 48..52 */
+#define X87_FAST_ST(n) (53 + (n))                         /* 53..60 */
+#define X87_FAST_CMPI(n) (61 + (n))                       /* 61..62 */
+
+__asm__(
+    ".pushsection .text\n"
+    ".macro X87_FAST_HEAD\n"
+    "    .balign 64\n"
+    "    fldcw (%rdi)\n"
+    "    fnclex\n"
+    ".endm\n"
+    /* the status word is read right after the operation: storing the
+     * result with FSTP m80 would change C1 */
+    ".macro X87_FAST_TAIL\n"
+    "    fldcw 2(%rdi)\n"
+    "    pushfq\n"
+    "    pop %rcx\n"
+    "    shl $16, %rcx\n"
+    "    movzwl %ax, %eax\n"
+    "    or %rcx, %rax\n"
+    "    ret\n"
+    ".endm\n"
+    /* two operands, result(s) in host ST(0) and ST(1) */
+    ".macro X87_FAST_2 b0, b1\n"
+    "    X87_FAST_HEAD\n"
+    "    fldt 16(%rsi)\n"
+    "    fldt (%rsi)\n"
+    "    .byte \\b0, \\b1\n"
+    "    fnstsw %ax\n"
+    "    fstpt (%rdx)\n"
+    "    fstpt 16(%rdx)\n"
+    "    X87_FAST_TAIL\n"
+    ".endm\n"
+    /* ST(0) op memory at (%rcx) */
+    ".macro X87_FAST_M b0, b1\n"
+    "    X87_FAST_HEAD\n"
+    "    fldt (%rsi)\n"
+    "    .byte \\b0, \\b1\n"
+    "    fnstsw %ax\n"
+    "    fstpt (%rdx)\n"
+    "    X87_FAST_TAIL\n"
+    ".endm\n"
+    /* push from memory */
+    ".macro X87_FAST_LOAD b0, b1\n"
+    "    X87_FAST_HEAD\n"
+    "    .byte \\b0, \\b1\n"
+    "    fnstsw %ax\n"
+    "    fstpt (%rdx)\n"
+    "    X87_FAST_TAIL\n"
+    ".endm\n"
+    /* store-and-pop to memory */
+    ".macro X87_FAST_STORE b0, b1\n"
+    "    X87_FAST_HEAD\n"
+    "    fldt (%rsi)\n"
+    "    .byte \\b0, \\b1\n"
+    "    fnstsw %ax\n"
+    "    X87_FAST_TAIL\n"
+    ".endm\n"
+    ".balign 64\n"
+    "x87_fast_base:\n"
+    ".irp esc, 0xd8, 0xdc\n"
+    "  .irp op, 0, 1, 2, 3, 4, 5, 6, 7\n"
+    /* FCOMP runs as FCOM: the caller pops */
+    "    .if \\op == 3\n"
+    "      X87_FAST_2 0xd8, 0xd1\n"
+    "    .elseif \\op == 2\n"
+    "      X87_FAST_2 0xd8, 0xd1\n"
+    "    .else\n"
+    "      X87_FAST_2 \\esc, (0xc1 + \\op * 8)\n"
+    "    .endif\n"
+    "  .endr\n"
+    ".endr\n"
+    ".irp esc, 0xd8, 0xda, 0xdc, 0xde\n"
+    "  .irp reg, 0, 1, 2, 3, 4, 5, 6, 7\n"
+    "    .if \\reg == 3\n"
+    "      X87_FAST_M \\esc, 0x11\n"
+    "    .else\n"
+    "      X87_FAST_M \\esc, (\\reg * 8 + 1)\n"
+    "    .endif\n"
+    "  .endr\n"
+    ".endr\n"
+    /* FLD m32, FLD m64, FILD m32, FILD m16, FILD m64 */
+    "X87_FAST_LOAD 0xd9, 0x01\n"
+    "X87_FAST_LOAD 0xdd, 0x01\n"
+    "X87_FAST_LOAD 0xdb, 0x01\n"
+    "X87_FAST_LOAD 0xdf, 0x01\n"
+    "X87_FAST_LOAD 0xdf, 0x29\n"
+    /* FSTP m32, FSTP m64, FISTP m32, FISTP m16, FISTP m64,
+     * FISTTP m16, FISTTP m32, FISTTP m64 */
+    "X87_FAST_STORE 0xd9, 0x19\n"
+    "X87_FAST_STORE 0xdd, 0x19\n"
+    "X87_FAST_STORE 0xdb, 0x19\n"
+    "X87_FAST_STORE 0xdf, 0x19\n"
+    "X87_FAST_STORE 0xdf, 0x39\n"
+    "X87_FAST_STORE 0xdf, 0x09\n"
+    "X87_FAST_STORE 0xdb, 0x09\n"
+    "X87_FAST_STORE 0xdd, 0x09\n"
+    /* FUCOMI ST(0), ST(1); FCOMI ST(0), ST(1) */
+    "X87_FAST_2 0xdb, 0xe9\n"
+    "X87_FAST_2 0xdb, 0xf1\n"
+    ".purgem X87_FAST_HEAD\n"
+    ".purgem X87_FAST_TAIL\n"
+    ".purgem X87_FAST_2\n"
+    ".purgem X87_FAST_M\n"
+    ".purgem X87_FAST_LOAD\n"
+    ".purgem X87_FAST_STORE\n"
+    ".popsection\n");
+
+static uint64_t x87_fast_call(CPUX86State *env, unsigned n, const void *ops, void *out)
+{
+    uint16_t cw[2];
+    X87FastFn *fn = (X87FastFn *)(uintptr_t)(x87_fast_base + n * X87_FAST_STRIDE);
+
+    cw[0] = env->fpuc;
+    __asm__ volatile("fnstcw %0" : "=m"(cw[1]));
+    return fn(cw, ops, out, &env->xmm_t0);
+}
+
+/* Fold a fast stub's status word into the guest's: sticky flags, and the
+ * condition codes in cmask. */
+static void x87_fast_status(CPUX86State *env, uint64_t r, uint16_t cmask)
+{
+    uint16_t sw = r & 0xffff;
+
+    env->fpus = (env->fpus & ~cmask) | (sw & cmask) | (sw & FPU_EXC_MASK);
+}
+
+static bool x87_fast_arith(CPUX86State *env, unsigned idx, uint64_t *flags)
+{
+    uint8_t ops[32] __attribute__((aligned(16)));
+    uint8_t out[32] __attribute__((aligned(16)));
+    unsigned esc, modrm, op, i;
+    uint64_t r;
+
+    if ((env->fpuc & FPU_EXC_MASK) != FPU_EXC_MASK) {
+        return false; /* an exception could be unmasked */
+    }
+    if (idx >= X87_STUB_MEM) {
+        esc = 0xd8 + (idx - X87_STUB_MEM) / 8;
+        op = idx & 7;
+        if (!(esc & 1)) { /* D8 DA DC DE: ST(0) op memory */
+            if (x87_st_empty(env, 0)) {
+                return false;
+            }
+            memcpy(ops, x87_st(env, 0), 10);
+            r = x87_fast_call(env, X87_FAST_RM(esc, op), ops, out);
+            if (op == 2 || op == 3) {
+                x87_fast_status(env, r, FPUS_C0 | FPUS_C1 | FPUS_C2 | FPUS_C3);
+                if (op == 3) {
+                    x87_pop(env);
+                }
+            } else {
+                x87_fast_status(env, r, FPUS_C1);
+                memcpy(x87_st(env, 0), out, 10);
+            }
+            return true;
+        }
+        static const int8_t loads[8][8] = {
+            [1] = { [0] = 0 },             /* D9 /0 */
+            [3] = { [0] = 2, [1] = -1, [2] = -1, [3] = -1, [4] = -1, [5] = -1, [6] = -1, [7] = -1 },
+            [5] = { [0] = 1, [1] = -1, [2] = -1, [3] = -1, [4] = -1, [5] = -1, [6] = -1, [7] = -1 },
+            [7] = { [0] = 3, [1] = -1, [2] = -1, [3] = -1, [4] = -1, [5] = 4, [6] = -1, [7] = -1 },
+        };
+        int n = loads[esc - 0xd8][op];
+        if ((esc == 0xd9 && op != 0) || n < 0 || !x87_st_empty(env, 7)) {
+            return false;
+        }
+        r = x87_fast_call(env, X87_FAST_LD(n), ops, out);
+        x87_fast_status(env, r, FPUS_C1);
+        x87_push_raw(env, out);
+        env->fpus &= ~FPUS_C1;
+        return true;
+    }
+
+    esc = 0xd8 + idx / 64;
+    modrm = 0xc0 + idx % 64;
+    op = (modrm >> 3) & 7;
+    i = modrm & 7;
+    if (esc == 0xdb || esc == 0xdf) {
+        /* FUCOMI/FCOMI (DB E8-F7), FUCOMIP/FCOMIP (DF E8-F7) */
+        if (modrm < 0xe8 || modrm >= 0xf8 || x87_st_empty(env, 0) || x87_st_empty(env, i)) {
+            return false;
+        }
+        memcpy(ops, x87_st(env, 0), 10);
+        memcpy(ops + 16, x87_st(env, i), 10);
+        r = x87_fast_call(env, X87_FAST_CMPI(modrm >= 0xf0), ops, out);
+        /* the host leaves C0-C3 alone here (C1 included) */
+        x87_fast_status(env, r, 0);
+        *flags = (r >> 16) & CC_ALL;
+        if (esc == 0xdf) {
+            x87_pop(env);
+        }
+        return true;
+    }
+    if (esc != 0xd8 && esc != 0xdc && esc != 0xde) {
+        return false;
+    }
+    if (esc == 0xde && op == 3 && modrm != 0xd9) {
+        return false; /* reserved */
+    }
+    if (x87_st_empty(env, 0) || x87_st_empty(env, i)) {
+        return false;
+    }
+    memcpy(ops, x87_st(env, 0), 10);
+    memcpy(ops + 16, x87_st(env, i), 10);
+    r = x87_fast_call(env, X87_FAST_RR(esc != 0xd8, op), ops, out);
+    if (op == 2 || op == 3) {
+        /* FCOM/FCOMP, the DC/DE aliases, FCOMPP */
+        x87_fast_status(env, r, FPUS_C0 | FPUS_C1 | FPUS_C2 | FPUS_C3);
+        if (op == 3 || esc == 0xde) {
+            x87_pop(env);
+        }
+        if (modrm == 0xd9 && esc == 0xde) {
+            x87_pop(env);
+        }
+        return true;
+    }
+    x87_fast_status(env, r, FPUS_C1);
+    if (esc == 0xd8) {
+        memcpy(x87_st(env, 0), out, 10);
+    } else {
+        memcpy(x87_st(env, i), out + 16, 10);
+        if (esc == 0xde) {
+            x87_pop(env);
+        }
+    }
+    return true;
+}
+
+/* Stores with every exception masked: returns false to take the stub. */
+static bool x87_fast_store(CPUX86State *env, unsigned idx, bool *pop)
+{
+    uint8_t ops[32] __attribute__((aligned(16)));
+    uint8_t out[32] __attribute__((aligned(16)));
+    int n;
+    uint64_t r;
+
+    if ((env->fpuc & FPU_EXC_MASK) != FPU_EXC_MASK || x87_st_empty(env, 0)) {
+        return false;
+    }
+    switch (idx) {
+    case X87_MEM(0xd9, 2): case X87_MEM(0xd9, 3): n = 0; break;
+    case X87_MEM(0xdd, 2): case X87_MEM(0xdd, 3): n = 1; break;
+    case X87_MEM(0xdb, 2): case X87_MEM(0xdb, 3): n = 2; break;
+    case X87_MEM(0xdf, 2): case X87_MEM(0xdf, 3): n = 3; break;
+    case X87_MEM(0xdf, 7): n = 4; break;
+    case X87_MEM(0xdf, 1): n = 5; break;
+    case X87_MEM(0xdb, 1): n = 6; break;
+    case X87_MEM(0xdd, 1): n = 7; break;
+    default:
+        return false;
+    }
+    memcpy(ops, x87_st(env, 0), 10);
+    r = x87_fast_call(env, X87_FAST_ST(n), ops, out);
+    x87_fast_status(env, r, FPUS_C1);
+    *pop = (idx & 7) != 2;
+    return true;
+}
+
 uint64_t helper_x87_exec(CPUX86State *env, uint32_t idx, uint64_t eflags)
 {
     X87SaveArea img;
     uint64_t flags;
 
-    if (!(env->fpus & FPUS_ES) && x87_fast_exec(env, idx)) {
-        return eflags & (CC_C | CC_P | CC_Z);
+    if (!(env->fpus & FPUS_ES)) {
+        if (x87_fast_exec(env, idx)) {
+            return eflags & (CC_C | CC_P | CC_Z);
+        }
+        flags = eflags & (CC_C | CC_P | CC_Z);
+        if (x87_fast_arith(env, idx, &flags)) {
+            return flags;
+        }
     }
     x87_stub_prepare(env, idx, &img, GETPC());
     flags = x87_stub(idx)(&img, eflags & (CC_C | CC_P | CC_Z), &env->xmm_t0);
@@ -447,17 +734,27 @@ uint64_t helper_x87_exec(CPUX86State *env, uint32_t idx, uint64_t eflags)
  * Thread-local: each vCPU (or guest thread) translates and runs on its
  * own host thread. */
 static __thread X87SaveArea x87_pending;
-static __thread enum { X87_PENDING_NONE, X87_PENDING_IMAGE, X87_PENDING_POP } x87_pending_kind;
+static __thread enum {
+    X87_PENDING_NONE,
+    X87_PENDING_IMAGE,
+    X87_PENDING_POP,         /* pop, C1 = 0 */
+    X87_PENDING_POP_KEEP_C1, /* pop only */
+} x87_pending_kind;
 
 uint32_t helper_x87_store(CPUX86State *env, uint32_t idx)
 {
     X87SaveArea in, out;
-    bool stored;
+    bool stored, pop;
 
     if (idx == X87_MEM(0xdb, 7) && !(env->fpus & FPUS_ES) && !x87_st_empty(env, 0)) {
         /* FSTP m80fp: no exception but a stack fault */
         memcpy(&env->xmm_t0, x87_st(env, 0), 10);
         x87_pending_kind = X87_PENDING_POP;
+        return 1;
+    }
+    if (!(env->fpus & FPUS_ES) && x87_fast_store(env, idx, &pop)) {
+        /* the status is final already; only the pop waits */
+        x87_pending_kind = pop ? X87_PENDING_POP_KEEP_C1 : X87_PENDING_NONE;
         return 1;
     }
     x87_stub_prepare(env, idx, &in, GETPC());
@@ -497,6 +794,8 @@ void helper_x87_commit(CPUX86State *env)
     } else if (x87_pending_kind == X87_PENDING_POP) {
         x87_pop(env);
         env->fpus &= ~FPUS_C1;
+    } else if (x87_pending_kind == X87_PENDING_POP_KEEP_C1) {
+        x87_pop(env);
     }
     x87_pending_kind = X87_PENDING_NONE;
 }
