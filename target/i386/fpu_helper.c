@@ -608,17 +608,20 @@ static bool x87_fast_arith(CPUX86State *env, unsigned idx, uint64_t *flags)
             }
             return true;
         }
-        static const int8_t loads[8][8] = {
-            [1] = { [0] = 0 },             /* D9 /0 */
-            [3] = { [0] = 2, [1] = -1, [2] = -1, [3] = -1, [4] = -1, [5] = -1, [6] = -1, [7] = -1 },
-            [5] = { [0] = 1, [1] = -1, [2] = -1, [3] = -1, [4] = -1, [5] = -1, [6] = -1, [7] = -1 },
-            [7] = { [0] = 3, [1] = -1, [2] = -1, [3] = -1, [4] = -1, [5] = 4, [6] = -1, [7] = -1 },
-        };
-        int n = loads[esc - 0xd8][op];
-        if ((esc == 0xd9 && op != 0) || n < 0 || !x87_st_empty(env, 7)) {
+        int n;
+        switch (idx) {
+        case X87_MEM(0xd9, 0): n = 0; break; /* FLD m32fp */
+        case X87_MEM(0xdd, 0): n = 1; break; /* FLD m64fp */
+        case X87_MEM(0xdb, 0): n = 2; break; /* FILD m32int */
+        case X87_MEM(0xdf, 0): n = 3; break; /* FILD m16int */
+        case X87_MEM(0xdf, 5): n = 4; break; /* FILD m64int */
+        default:
             return false;
         }
-        r = x87_fast_call(env, X87_FAST_LD(n), ops, out);
+        if (!x87_st_empty(env, 7)) {
+            return false;
+        }
+        r = x87_fast_call(env, X87_FAST_LD(n), NULL, out);
         x87_fast_status(env, r, FPUS_C1);
         x87_push_raw(env, out);
         env->fpus &= ~FPUS_C1;
