@@ -1065,6 +1065,20 @@ static bool gen_sse_0f38(DisasContext *s, X86DecodedInsn *d, int p)
             gen_flags_call(s, helper_ptest, TCG_CALL_NO_RWG_SE, XMM_OFS(d->reg), sofs);
         }
         return true;
+    case 0xf0: /* CRC32 r32/64, r/m8 */
+    case 0xf1: /* CRC32 r32/64, r/m16/32/64 */
+        if (p != 3) {
+            return false;
+        } else {
+            MemOp ot = d->b == 0xf0 ? MO_8 : d->dflag;
+
+            gen_ld_modrm(s, d, ot, s->T0);
+            gen_op_mov_v_reg(s, MO_32, s->T1, d->reg);
+            tcg_gen_call(helper_crc32, TCG_CALL_NO_RWG_SE, tcgv64(s->T1), tcgv64(s->T1),
+                         tcgv64(s->T0), tcgv32(tcg_constant_i32(1 << ot)));
+            gen_op_mov_reg_v(s, MO_32, d->reg, s->T1);
+        }
+        return true;
     case 0x2a: /* MOVNTDQA */
         if (p != 1 || d->mod == 3) {
             return false;
