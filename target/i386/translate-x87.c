@@ -366,6 +366,11 @@ static bool gen_x87_reg(DisasContext *s, X86DecodedInsn *d)
 
 bool gen_x87_insn(DisasContext *s, X86DecodedInsn *d)
 {
+    if (d->b == 0x9b) {
+        /* (F)WAIT: #MF if an unmasked exception is pending */
+        gen_x87_fwait(s);
+        return true;
+    }
     if (d->b < 0xd8 || d->b > 0xdf || !d->has_modrm) {
         return false;
     }
