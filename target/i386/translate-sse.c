@@ -133,6 +133,8 @@ static const SSEEntry sse_0f3a[256][4] = {
 
 /* ---- operands ---- */
 
+#define G_GNUC_UNUSED_SSE __attribute__((unused))
+
 #define XMM_OFS(r) ((intptr_t)offsetof(CPUX86State, xmm_regs[(r)]))
 #define MMX_OFS(r) ((intptr_t)offsetof(CPUX86State, fpregs[(r)].mmx))
 #define T0_OFS ((intptr_t)offsetof(CPUX86State, xmm_t0))
@@ -180,9 +182,10 @@ static void gen_check_align16(DisasContext *s)
     TCGLabel *ok = gen_new_label();
     TCGv_i64 t = tcg_temp_new_i64();
 
+    /* before the branch: it updates the translator's static state */
+    gen_update_cc_op(s);
     tcg_gen_andi_i64(t, s->A0, 15);
     tcg_gen_brcondi_i64(TCG_COND_EQ, t, 0, ok);
-    gen_update_cc_op(s);
     tcg_gen_call(helper_sse_raise_gp0, 0, NULL, tcgvp(cpu_env_ptr()));
     gen_set_label(ok);
     tcg_temp_free_i64(t);
@@ -486,6 +489,61 @@ static bool gen_pcmpeqb(DisasContext *s, X86DecodedInsn *d, bool mmx)
     sofs = gen_src_xmm(s, d, MS_A16);
     gen_pcmpeqb_half(XMM_OFS(d->reg), sofs);
     gen_pcmpeqb_half(XMM_OFS(d->reg) + 8, sofs + 8);
+    return true;
+}
+
+/*
+ * PMINUB/PMAXUB inline (strlen/strcmp loops). Per byte, r = (a | 0x80) -
+ * (b & 0x7f) never borrows and its bit 7 says low7(a) >= low7(b); with the
+ * top bits, a >= b = (a7 & ~b7) | (~(a7 ^ b7) & r7).
+ */
+static void gen_pminmaxub_half(intptr_t dofs, intptr_t sofs, bool max)
+{
+    TCGv_i64 a = tcg_temp_new_i64(), b = tcg_temp_new_i64();
+    TCGv_i64 r = tcg_temp_new_i64(), t = tcg_temp_new_i64();
+    const int64_t hi = (int64_t)0x8080808080808080ULL;
+
+    tcg_gen_ld_i64(a, cpu_env_ptr(), dofs);
+    tcg_gen_ld_i64(b, cpu_env_ptr(), sofs);
+    tcg_gen_ori_i64(r, a, hi);
+    tcg_gen_andi_i64(t, b, ~hi);
+    tcg_gen_sub_i64(r, r, t);        /* r7 */
+    tcg_gen_eqv_i64(t, a, b);        /* ~(a ^ b) */
+    tcg_gen_and_i64(r, r, t);
+    tcg_gen_andc_i64(t, a, b);       /* a7 & ~b7 */
+    tcg_gen_or_i64(r, r, t);
+    tcg_gen_andi_i64(r, r, hi);
+    tcg_gen_shri_i64(r, r, 7);
+    tcg_gen_muli_i64(r, r, 0xff);    /* 0xff where a >= b */
+    if (max) {
+        tcg_gen_and_i64(t, a, r);
+        tcg_gen_andc_i64(b, b, r);
+    } else {
+        tcg_gen_and_i64(t, b, r);
+        tcg_gen_andc_i64(b, a, r);
+    }
+    tcg_gen_or_i64(t, t, b);
+    tcg_gen_st_i64(t, cpu_env_ptr(), dofs);
+    tcg_temp_free_i64(a);
+    tcg_temp_free_i64(b);
+    tcg_temp_free_i64(r);
+    tcg_temp_free_i64(t);
+}
+
+static bool gen_pminmaxub(DisasContext *s, X86DecodedInsn *d, bool mmx, bool max)
+{
+    intptr_t sofs;
+
+    if (mmx) {
+        gen_enter_mmx(s);
+        sofs = gen_src_mmx(s, d);
+        gen_pminmaxub_half(MMX_OFS(mmx_reg(d)), sofs, max);
+        gen_mmx_written(mmx_reg(d));
+        return true;
+    }
+    sofs = gen_src_xmm(s, d, MS_A16);
+    gen_pminmaxub_half(XMM_OFS(d->reg), sofs, max);
+    gen_pminmaxub_half(XMM_OFS(d->reg) + 8, sofs + 8, max);
     return true;
 }
 
@@ -1016,6 +1074,12 @@ static bool gen_sse_0f(DisasContext *s, X86DecodedInsn *d, int p)
             return false;
         }
         return gen_pcmpeqb(s, d, p == 0);
+    case 0xda: /* PMINUB */
+    case 0xde: /* PMAXUB */
+        if (p >= 2) {
+            return false;
+        }
+        return gen_pminmaxub(s, d, p == 0, d->b == 0xde);
     case 0xdb: /* PAND */
     case 0xdf: /* PANDN */
     case 0xeb: /* POR */
@@ -1124,6 +1188,22 @@ static bool gen_sse_0f3a(DisasContext *s, X86DecodedInsn *d, int p)
     return gen_table(s, d, p, sse_0f3a);
 }
 
+/* Whether the insn operates on MMX registers (no CR4.OSFXSR needed). */
+static G_GNUC_UNUSED_SSE bool is_mmx_form(X86DecodedInsn *d, int p)
+{
+    if (p != 0) {
+        return false;
+    }
+    switch (d->map) {
+    case X86_MAP_0F:
+        return (d->b >= 0x60 && d->b <= 0x7f) || d->b == 0xc4 || d->b == 0xc5 || d->b >= 0xd0;
+    case X86_MAP_0F38:
+        return d->b <= 0x1e;
+    default:
+        return d->b == 0x0f;
+    }
+}
+
 bool gen_sse_insn(DisasContext *s, X86DecodedInsn *d)
 {
     int p = pfx_index(d);
@@ -1132,13 +1212,10 @@ bool gen_sse_insn(DisasContext *s, X86DecodedInsn *d)
         return false;
     }
 #ifndef CONFIG_USER_ONLY
-    /* CR0.EM: #UD; CR0.TS: #NM; SSE needs CR4.OSFXSR (MMX does not) */
-    if (s->flags & HF_EM_MASK) {
+    /* (CR0.EM/TS are checked by the caller.) SSE forms need CR4.OSFXSR,
+     * MMX-register forms do not; Linux always sets it for user mode. */
+    if (!(s->flags & HF_OSFXSR_MASK) && !is_mmx_form(d, p)) {
         return false;
-    }
-    if (s->flags & HF_TS_MASK) {
-        gen_exception(s, EXCP07_PREX);
-        return true;
     }
 #endif
     switch (d->map) {
