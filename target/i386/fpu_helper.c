@@ -305,6 +305,12 @@ static void x87_raise_pending(CPUX86State *env, uintptr_t ra)
 
 void helper_fwait(CPUX86State *env)
 {
+    /*
+     * State restored from outside (a signal frame, FXRSTOR) may carry
+     * unmasked flags with ES clear; the hardware recomputes ES when it
+     * loads such state, and so do we before relying on it.
+     */
+    x87_update_es(env);
     if (env->fpus & FPUS_ES) {
         x87_raise_pending(env, GETPC());
     }
@@ -318,6 +324,7 @@ static void x87_stub_prepare(CPUX86State *env, unsigned idx, X87SaveArea *img,
         /* the translator never asks for one: treat as #UD */
         raise_exception_ra(env, EXCP06_ILLOP, ra);
     }
+    x87_update_es(env);
     if (env->fpus & FPUS_ES) {
         /* must not reach the host with an exception pending */
         x87_raise_pending(env, ra);
@@ -718,6 +725,10 @@ uint64_t helper_x87_exec(CPUX86State *env, uint32_t idx, uint64_t eflags)
     X87SaveArea img;
     uint64_t flags;
 
+    if (!x87_stub_valid(idx)) {
+        raise_exception_ra(env, EXCP06_ILLOP, GETPC());
+    }
+    x87_update_es(env);
     if (!(env->fpus & FPUS_ES)) {
         if (x87_fast_exec(env, idx)) {
             return eflags & (CC_C | CC_P | CC_Z);
@@ -749,6 +760,10 @@ uint32_t helper_x87_store(CPUX86State *env, uint32_t idx)
     X87SaveArea in, out;
     bool stored, pop;
 
+    if (!x87_stub_valid(idx)) {
+        raise_exception_ra(env, EXCP06_ILLOP, GETPC());
+    }
+    x87_update_es(env);
     if (idx == X87_MEM(0xdb, 7) && !(env->fpus & FPUS_ES) && !x87_st_empty(env, 0)) {
         /* FSTP m80fp: no exception but a stack fault */
         memcpy(&env->xmm_t0, x87_st(env, 0), 10);

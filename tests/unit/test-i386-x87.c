@@ -772,6 +772,42 @@ static void test_encodings(void)
            "reserved encodings are rejected");
 }
 
+/* The guest can never make the host trap: state loaded from outside
+ * with unmasked flags but ES clear, and bad stub numbers. */
+static void test_robustness(void)
+{
+    volatile int raised = -1;
+
+    memset(&env, 0, sizeof(env));
+    x87_reset(&env);
+    env.fpuc = 0x037b; /* ZE unmasked */
+    env.fpus = FPUS_ZE; /* ... and set, ES clear: as a signal frame may */
+    if (sigsetjmp(emu_jmp, 1) == 0) {
+        helper_x87_exec(&env, x87_stub_reg(0xd9, 0xe8), 0); /* FLD1 */
+    } else {
+        raised = emu_excp;
+    }
+    tap_ok(raised == EXCP10_COPR, "inconsistent pending state raises #MF, not a host trap");
+
+    raised = -1;
+    x87_reset(&env);
+    if (sigsetjmp(emu_jmp, 1) == 0) {
+        helper_x87_exec(&env, 100000, 0);
+    } else {
+        raised = emu_excp;
+    }
+    tap_ok(raised == EXCP06_ILLOP, "a bad stub number raises #UD");
+
+    raised = -1;
+    x87_reset(&env);
+    if (sigsetjmp(emu_jmp, 1) == 0) {
+        helper_x87_exec(&env, x87_stub_reg(0xd9, 0xd1), 0); /* reserved */
+    } else {
+        raised = emu_excp;
+    }
+    tap_ok(raised == EXCP06_ILLOP, "a reserved encoding raises #UD");
+}
+
 int main(void)
 {
     struct sigaction sa;
@@ -787,6 +823,7 @@ int main(void)
     sigaction(SIGFPE, &sa, NULL);
 
     test_encodings();
+    test_robustness();
     test_reg_forms();
     test_stack_faults();
     test_mem_forms();
