@@ -181,6 +181,10 @@ void cpu_load_eflags(CPUX86State *env, uint64_t eflags, uint64_t update_mask);
 _Noreturn void raise_exception_err_ra(CPUX86State *env, int excp, int error_code, uintptr_t retaddr);
 _Noreturn void raise_exception_ra(CPUX86State *env, int excp, uintptr_t retaddr);
 
+/* The CPUID model: leaf index, subleaf count (target/i386/cpu.c). */
+void cpu_x86_cpuid(CPUX86State *env, uint32_t index, uint32_t count, uint32_t *eax,
+                   uint32_t *ebx, uint32_t *ecx, uint32_t *edx);
+
 extern const CPUClass x86_cpu_class;
 
 #endif

@@ -1,0 +1,96 @@
+/*
+ * Helpers for exceptions, SYSCALL, CPUID, RDTSC(P), PUSHF/POPF, LDMXCSR
+ * and segment loads in user mode.
+ */
+#include "exec/cpu-exec.h"
+#include "translate-internal.h"
+
+void helper_raise_exception(CPUX86State *env, uint32_t excp, uint32_t err)
+{
+    raise_exception_err_ra(env, excp, err, 0);
+}
+
+void helper_raise_trap(CPUX86State *env, uint32_t excp, uint32_t err, uint64_t next_eip)
+{
+    env->exception_next_eip = next_eip;
+    raise_exception_err_ra(env, excp, err, 0);
+}
+
+/* user mode: linux-user performs the call and continues at env->eip */
+void helper_syscall(CPUX86State *env, uint64_t next_eip)
+{
+    CPUState *cs = env_cpu(env);
+
+    env->eip = next_eip;
+    env->exception_next_eip = next_eip;
+    cs->exception_index = EXCP_SYSCALL;
+    cpu_loop_exit(cs);
+}
+
+void helper_cpuid(CPUX86State *env)
+{
+    uint32_t a, b, c, d;
+
+    cpu_x86_cpuid(env, (uint32_t)env->regs[R_EAX], (uint32_t)env->regs[R_ECX], &a, &b, &c, &d);
+    env->regs[R_EAX] = a;
+    env->regs[R_EBX] = b;
+    env->regs[R_ECX] = c;
+    env->regs[R_EDX] = d;
+}
+
+void helper_rdtsc(CPUX86State *env)
+{
+    uint64_t t = __builtin_ia32_rdtsc() + env->tsc_offset;
+
+    env->regs[R_EAX] = (uint32_t)t;
+    env->regs[R_EDX] = t >> 32;
+}
+
+void helper_rdtscp(CPUX86State *env)
+{
+    helper_rdtsc(env);
+    env->regs[R_ECX] = (uint32_t)env_cpu(env)->cpu_index;
+}
+
+/* the EFLAGS image PUSHF stores, given the arithmetic flags */
+uint64_t helper_pushf(CPUX86State *env, uint64_t arith)
+{
+    uint64_t f = (env->eflags & ~(uint64_t)(CC_ALL | DF_MASK | RF_MASK | VM_MASK)) | arith | 2;
+
+    if (env->df < 0) {
+        f |= DF_MASK;
+    }
+    return f;
+}
+
+void helper_popf(CPUX86State *env, uint64_t val, uint32_t ot)
+{
+    int cpl = env->hflags & HF_CPL_MASK;
+    int iopl = (env->eflags >> 12) & 3;
+    uint64_t mask = CC_ALL | TF_MASK | DF_MASK | NT_MASK | AC_MASK | ID_MASK;
+
+    if (cpl <= iopl) {
+        mask |= IF_MASK;
+    }
+    if (cpl == 0) {
+        mask |= IOPL_MASK;
+    }
+    if (ot == MO_16) {
+        mask &= 0xffff;
+    }
+    cpu_load_eflags(env, val, mask);
+}
+
+void helper_ldmxcsr(CPUX86State *env, uint64_t val)
+{
+    if (val & ~0xffffull) {
+        raise_exception_err_ra(env, EXCP0D_GPF, 0, GETPC());
+    }
+    env->mxcsr = (uint32_t)val;
+}
+
+/* user mode keeps flat segments: a load changes only the selector */
+void helper_load_seg_user(CPUX86State *env, uint32_t seg, uint64_t sel)
+{
+    env->segs[seg].selector = sel & 0xffff;
+}
