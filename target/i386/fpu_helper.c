@@ -22,6 +22,7 @@
  */
 #include "fpu_helper.h"
 
+#include <pthread.h>
 #include <string.h>
 
 #include "exec/cpu-exec.h"
@@ -370,6 +371,9 @@ static void x87_pop(CPUX86State *env)
     env->fpstt = (env->fpstt + 1) & 7;
 }
 
+/* the pure-C fast paths match the host (see x87_calibrate) */
+static bool x87_fast_c_ok;
+
 static bool x87_fast_exec(CPUX86State *env, unsigned idx)
 {
     static const uint8_t one[10] = { 0, 0, 0, 0, 0, 0, 0, 0x80, 0xff, 0x3f };
@@ -461,6 +465,11 @@ extern const char x87_fast_base[] __attribute__((visibility("hidden")));
 #define X87_FAST_LD(n) (48 + (n))                         /* 48..52 */
 #define X87_FAST_ST(n) (53 + (n))                         /* 53..60 */
 #define X87_FAST_CMPI(n) (61 + (n))                       /* 61..62 */
+#define X87_NB_FAST 63
+#define FPUS_CC (FPUS_C0 | FPUS_C1 | FPUS_C2 | FPUS_C3)
+
+/* per fast stub: the C0-C3 bits its insn writes (see x87_calibrate) */
+static uint16_t x87_fast_cmask[X87_NB_FAST];
 
 __asm__(
     ".pushsection .text\n"
@@ -604,13 +613,10 @@ static bool x87_fast_arith(CPUX86State *env, unsigned idx, uint64_t *flags)
             }
             memcpy(ops, x87_st(env, 0), 10);
             r = x87_fast_call(env, X87_FAST_RM(esc, op), ops, out);
-            if (op == 2 || op == 3) {
-                x87_fast_status(env, r, FPUS_C0 | FPUS_C1 | FPUS_C2 | FPUS_C3);
-                if (op == 3) {
-                    x87_pop(env);
-                }
-            } else {
-                x87_fast_status(env, r, FPUS_C1);
+            x87_fast_status(env, r, x87_fast_cmask[X87_FAST_RM(esc, op)]);
+            if (op == 3) {
+                x87_pop(env);
+            } else if (op != 2) {
                 memcpy(x87_st(env, 0), out, 10);
             }
             return true;
@@ -629,9 +635,8 @@ static bool x87_fast_arith(CPUX86State *env, unsigned idx, uint64_t *flags)
             return false;
         }
         r = x87_fast_call(env, X87_FAST_LD(n), NULL, out);
-        x87_fast_status(env, r, FPUS_C1);
+        x87_fast_status(env, r, x87_fast_cmask[X87_FAST_LD(n)]);
         x87_push_raw(env, out);
-        env->fpus &= ~FPUS_C1;
         return true;
     }
 
@@ -647,8 +652,7 @@ static bool x87_fast_arith(CPUX86State *env, unsigned idx, uint64_t *flags)
         memcpy(ops, x87_st(env, 0), 10);
         memcpy(ops + 16, x87_st(env, i), 10);
         r = x87_fast_call(env, X87_FAST_CMPI(modrm >= 0xf0), ops, out);
-        /* the host leaves C0-C3 alone here (C1 included) */
-        x87_fast_status(env, r, 0);
+        x87_fast_status(env, r, x87_fast_cmask[X87_FAST_CMPI(modrm >= 0xf0)]);
         *flags = (r >> 16) & CC_ALL;
         if (esc == 0xdf) {
             x87_pop(env);
@@ -667,9 +671,9 @@ static bool x87_fast_arith(CPUX86State *env, unsigned idx, uint64_t *flags)
     memcpy(ops, x87_st(env, 0), 10);
     memcpy(ops + 16, x87_st(env, i), 10);
     r = x87_fast_call(env, X87_FAST_RR(esc != 0xd8, op), ops, out);
+    x87_fast_status(env, r, x87_fast_cmask[X87_FAST_RR(esc != 0xd8, op)]);
     if (op == 2 || op == 3) {
         /* FCOM/FCOMP, the DC/DE aliases, FCOMPP */
-        x87_fast_status(env, r, FPUS_C0 | FPUS_C1 | FPUS_C2 | FPUS_C3);
         if (op == 3 || esc == 0xde) {
             x87_pop(env);
         }
@@ -678,7 +682,6 @@ static bool x87_fast_arith(CPUX86State *env, unsigned idx, uint64_t *flags)
         }
         return true;
     }
-    x87_fast_status(env, r, FPUS_C1);
     if (esc == 0xd8) {
         memcpy(x87_st(env, 0), out, 10);
     } else {
@@ -715,9 +718,117 @@ static bool x87_fast_store(CPUX86State *env, unsigned idx, bool *pop)
     }
     memcpy(ops, x87_st(env, 0), 10);
     r = x87_fast_call(env, X87_FAST_ST(n), ops, out);
-    x87_fast_status(env, r, FPUS_C1);
+    x87_fast_status(env, r, x87_fast_cmask[X87_FAST_ST(n)]);
     *pop = (idx & 7) != 2;
     return true;
+}
+
+
+/*
+ * Which condition codes an instruction writes is not always what the
+ * manuals say (AMD keeps C1 on FCOMI, for one), and the fast paths must
+ * match the exact path on any host. So each fast stub's set of written
+ * C0-C3 bits is learned once from the host, through the exact path: run
+ * the corresponding instruction with C0-C3 preset to all ones and to all
+ * zeros; the bits that changed are the ones it writes.
+ */
+static pthread_once_t x87_calib_once = PTHREAD_ONCE_INIT;
+
+/* The exact-path insn a fast stub stands for. */
+static unsigned x87_fast_to_slow(unsigned n)
+{
+    static const uint16_t ld[5] = {
+        X87_MEM(0xd9, 0), X87_MEM(0xdd, 0), X87_MEM(0xdb, 0), X87_MEM(0xdf, 0), X87_MEM(0xdf, 5),
+    };
+    static const uint16_t st[8] = {
+        X87_MEM(0xd9, 3), X87_MEM(0xdd, 3), X87_MEM(0xdb, 3), X87_MEM(0xdf, 3),
+        X87_MEM(0xdf, 7), X87_MEM(0xdf, 1), X87_MEM(0xdb, 1), X87_MEM(0xdd, 1),
+    };
+
+    if (n < 16) {
+        return X87_REG(n < 8 ? 0xd8 : 0xdc, 0xc1 + (n & 7) * 8);
+    }
+    if (n < 48) {
+        return X87_MEM(0xd8 + (n - 16) / 8 * 2, (n - 16) % 8);
+    }
+    if (n < 53) {
+        return ld[n - 48];
+    }
+    if (n < 61) {
+        return st[n - 53];
+    }
+    return n == 61 ? X87_REG(0xdb, 0xe9) : X87_REG(0xdb, 0xf1);
+}
+
+/* Run slow insn idx on ST0 = 1.5, ST1 = 2.5 and a small memory operand
+ * with C0-C3 = preset; returns the resulting C0-C3. */
+static uint16_t x87_calib_run(unsigned idx, uint16_t preset)
+{
+    static const long double st0 = 1.5L, st1 = 2.5L;
+    CPUX86State env;
+    X87SaveArea img;
+    unsigned esc = idx >= X87_STUB_MEM ? 0xd8 + (idx - X87_STUB_MEM) / 8 : 0;
+
+    memset(&env, 0, sizeof(env));
+    x87_reset(&env);
+    x87_push_raw(&env, &st1);
+    x87_push_raw(&env, &st0);
+    if (esc == 0xd8 || esc == 0xd9) {
+        float f = 1.5f;
+        memcpy(&env.xmm_t0, &f, sizeof(f));
+    } else if (esc == 0xdc || esc == 0xdd) {
+        double d = 1.5;
+        memcpy(&env.xmm_t0, &d, sizeof(d));
+    } else {
+        env.xmm_t0.q[0] = 3; /* m16/m32/m64 int, m80 ignored */
+    }
+    env.fpus = preset;
+    x87_env_to_image(&env, &img);
+    x87_stub(idx)(&img, 0, &env.xmm_t0);
+    return img.fsw & FPUS_CC;
+}
+
+/* The C0-C3 bits insn idx writes; *value gets what it writes there. */
+static uint16_t x87_calib_written(unsigned idx, uint16_t *value)
+{
+    uint16_t ones = x87_calib_run(idx, FPUS_CC), zeros = x87_calib_run(idx, 0);
+    uint16_t written = (ones ^ FPUS_CC) | zeros;
+
+    if (value) {
+        *value = ones & written;
+    }
+    return written;
+}
+
+static void x87_calibrate(void)
+{
+    /* the pure-C paths assume: C1 = 0, C0 C2 C3 kept */
+    static const uint16_t pure[] = {
+        X87_MEM(0xdb, 5), X87_MEM(0xdb, 7), X87_REG(0xd9, 0xe8), X87_REG(0xd9, 0xee),
+        X87_REG(0xd9, 0xc1), X87_REG(0xd9, 0xc9), X87_REG(0xdd, 0xd1), X87_REG(0xdd, 0xd9),
+        X87_REG(0xd9, 0xe0), X87_REG(0xd9, 0xe1),
+    };
+    bool ok = true;
+
+    for (unsigned n = 0; n < X87_NB_FAST; n++) {
+        x87_fast_cmask[n] = x87_calib_written(x87_fast_to_slow(n), NULL);
+    }
+    for (unsigned k = 0; k < sizeof(pure) / sizeof(pure[0]); k++) {
+        uint16_t value, written = x87_calib_written(pure[k], &value);
+        ok &= written == FPUS_C1 && value == 0;
+    }
+    x87_fast_c_ok = ok;
+}
+
+static inline void x87_calibrate_once(void)
+{
+    pthread_once(&x87_calib_once, x87_calibrate);
+}
+
+bool x87_fast_paths_ok(void)
+{
+    x87_calibrate_once();
+    return x87_fast_c_ok;
 }
 
 uint64_t helper_x87_exec(CPUX86State *env, uint32_t idx, uint64_t eflags)
@@ -728,9 +839,10 @@ uint64_t helper_x87_exec(CPUX86State *env, uint32_t idx, uint64_t eflags)
     if (!x87_stub_valid(idx)) {
         raise_exception_ra(env, EXCP06_ILLOP, GETPC());
     }
+    x87_calibrate_once();
     x87_update_es(env);
     if (!(env->fpus & FPUS_ES)) {
-        if (x87_fast_exec(env, idx)) {
+        if (x87_fast_c_ok && x87_fast_exec(env, idx)) {
             return eflags & (CC_C | CC_P | CC_Z);
         }
         flags = eflags & (CC_C | CC_P | CC_Z);
@@ -763,8 +875,10 @@ uint32_t helper_x87_store(CPUX86State *env, uint32_t idx)
     if (!x87_stub_valid(idx)) {
         raise_exception_ra(env, EXCP06_ILLOP, GETPC());
     }
+    x87_calibrate_once();
     x87_update_es(env);
-    if (idx == X87_MEM(0xdb, 7) && !(env->fpus & FPUS_ES) && !x87_st_empty(env, 0)) {
+    if (x87_fast_c_ok && idx == X87_MEM(0xdb, 7) && !(env->fpus & FPUS_ES) &&
+        !x87_st_empty(env, 0)) {
         /* FSTP m80fp: no exception but a stack fault */
         memcpy(&env->xmm_t0, x87_st(env, 0), 10);
         x87_pending_kind = X87_PENDING_POP;

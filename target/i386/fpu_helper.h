@@ -65,6 +65,10 @@ static inline unsigned x87_stub_mem(unsigned esc, unsigned reg)
  * FNINIT, FNSTENV or FLDCW, which the helpers below implement). */
 bool x87_stub_valid(unsigned idx);
 
+/* Whether the host behaves as the pure-C fast paths assume (checked once
+ * against the host; when false, those insns take the exact path). */
+bool x87_fast_paths_ok(void);
+
 /* FLDENV/FNSTENV/FRSTOR/FNSAVE layout selector */
 #define X87_FMT_32 1   /* 32-bit operand size (28-byte environment) */
 #define X87_FMT_PM 2   /* protected-mode layout (else real/VM86) */

@@ -767,6 +767,7 @@ static void test_encodings(void)
             bad += x87_stub_valid(idx);
         }
     }
+    tap_ok(x87_fast_paths_ok(), "the host behaves as the pure-C fast paths assume");
     tap_ok(bad == 0 && !x87_stub_valid(x87_stub_mem(0xd9, 1)) && !x87_stub_valid(x87_stub_mem(0xdd, 5)) &&
            !x87_stub_valid(x87_stub_reg(0xdf, 0xf8)) && x87_stub_valid(x87_stub_reg(0xde, 0xd9)),
            "reserved encodings are rejected");
