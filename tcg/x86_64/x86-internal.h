@@ -51,6 +51,8 @@
 #define X86_FEAT_POPCNT 0x08
 #define X86_FEAT_MOVBE 0x10
 extern unsigned x86_host_features;
+/* Tests: the feature set init uses instead of cpuid's (-1: use cpuid). */
+extern int x86_force_features;
 static inline bool x86_have(unsigned f) { return (x86_host_features & f) != 0; }
 
 /* Which constants an input accepts as an immediate. */
