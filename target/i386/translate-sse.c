@@ -133,7 +133,7 @@ static const SSEEntry sse_0f3a[256][4] = {
 
 /* ---- operands ---- */
 
-#define G_GNUC_UNUSED_SSE __attribute__((unused))
+#define SSE_MAYBE_UNUSED __attribute__((unused))
 
 #define XMM_OFS(r) ((intptr_t)offsetof(CPUX86State, xmm_regs[(r)]))
 #define MMX_OFS(r) ((intptr_t)offsetof(CPUX86State, fpregs[(r)].mmx))
@@ -644,6 +644,9 @@ static bool gen_movd_from(DisasContext *s, X86DecodedInsn *d, bool xmm)
     tcg_gen_ld_i64(s->T0, cpu_env_ptr(), xmm ? XMM_OFS(d->reg) : MMX_OFS(mmx_reg(d)));
     if (ot == MO_32) {
         tcg_gen_ext32u_i64(s->T0, s->T0);
+    }
+    if (d->mod != 3) {
+        gen_lea_modrm(s, d);
     }
     gen_st_modrm(s, d, ot, s->T0);
     return true;
@@ -1189,7 +1192,7 @@ static bool gen_sse_0f3a(DisasContext *s, X86DecodedInsn *d, int p)
 }
 
 /* Whether the insn operates on MMX registers (no CR4.OSFXSR needed). */
-static G_GNUC_UNUSED_SSE bool is_mmx_form(X86DecodedInsn *d, int p)
+static SSE_MAYBE_UNUSED bool is_mmx_form(X86DecodedInsn *d, int p)
 {
     if (p != 0) {
         return false;
