@@ -199,7 +199,7 @@ uint64_t helper_shxd(uint64_t dst, uint64_t src, uint64_t count, uint64_t flags,
     } else {
         y = (((unsigned __int128)dst << bits) | src) << c;
         res = (uint64_t)(y >> bits) & m;
-        cf = (uint64_t)(y >> (2 * bits)) & 1;
+        cf = (dst >> (bits - c)) & 1;
     }
     if (!(desc & X86_SH_FLAGS)) {
         return res;
