@@ -46,6 +46,10 @@ uint64_t helper_cc_compute_all(uint64_t dst, uint64_t src, uint64_t src2, uint32
     uint64_t f = flags_szp(dst, ot);
     uint64_t a;
 
+    if (base == CC_OP_MULB) {
+        /* src is a nonzero overflow indicator, possibly above the size */
+        return f | (src ? CC_C | CC_O : 0);
+    }
     dst &= m;
     src &= m;
     switch (base) {
@@ -90,9 +94,6 @@ uint64_t helper_cc_compute_all(uint64_t dst, uint64_t src, uint64_t src2, uint32
     case CC_OP_SARB:
         f |= src & 1 ? CC_C : 0;
         f |= ((src ^ dst) & sb) ? CC_O : 0;
-        break;
-    case CC_OP_MULB:
-        f |= src ? CC_C | CC_O : 0;
         break;
     }
     return f;
