@@ -23,8 +23,6 @@
 
 _Static_assert(NB_OPS <= 256, "TCI headers hold the opcode in 8 bits");
 
-void tcg_unaligned_access(void *env, uint64_t addr, uint32_t oi, uintptr_t retaddr);
-
 static __thread const uint8_t *tci_cur_op;
 
 typedef uint64_t (*TCIHelper)(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t,
