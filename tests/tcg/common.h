@@ -20,6 +20,10 @@
 #ifndef TESTS_TCG_COMMON_H
 #define TESTS_TCG_COMMON_H
 
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE /* REG_RIP, MAP_ANONYMOUS, ... */
+#endif
+
 #include <inttypes.h>
 #include <stdint.h>
 #include <stdio.h>

@@ -14,6 +14,7 @@
 # The CPUID features the programs may use are those reported both natively
 # and under the emulator (see common.h), passed as TCG_FEATURES.
 set -u
+shopt -s nullglob
 BUILD=${1:-build}
 shift || true
 SRC=$(cd "$(dirname "$0")" && pwd)
