@@ -1207,9 +1207,48 @@ static SSE_MAYBE_UNUSED bool is_mmx_form(X86DecodedInsn *d, int p)
     }
 }
 
+/* CPUID.1:ECX bits */
+#define FEAT_SSE3 (1u << 0)
+#define FEAT_PCLMUL (1u << 1)
+#define FEAT_SSSE3 (1u << 9)
+#define FEAT_SSE41 (1u << 19)
+#define FEAT_SSE42 (1u << 20)
+
+/* The CPUID.1:ECX feature an insn needs beyond MMX/SSE/SSE2 (0: none);
+ * an insn whose feature is not advertised is #UD, as on hardware. */
+static uint32_t sse_feature(X86DecodedInsn *d, int p)
+{
+    switch (d->map) {
+    case X86_MAP_0F:
+        if ((d->b == 0x12 && p >= 2) || (d->b == 0x16 && p == 2) || d->b == 0x7c ||
+            d->b == 0x7d || d->b == 0xd0 || (d->b == 0xf0 && p == 3)) {
+            return FEAT_SSE3;
+        }
+        return 0;
+    case X86_MAP_0F38:
+        if (d->b <= 0x0b || (d->b >= 0x1c && d->b <= 0x1e)) {
+            return FEAT_SSSE3;
+        }
+        return d->b == 0x37 || d->b >= 0xf0 ? FEAT_SSE42 : FEAT_SSE41;
+    default:
+        if (d->b == 0x0f) {
+            return FEAT_SSSE3;
+        }
+        if (d->b == 0x44) {
+            return FEAT_PCLMUL;
+        }
+        return d->b >= 0x60 ? FEAT_SSE42 : FEAT_SSE41;
+    }
+}
+
 bool gen_sse_insn(DisasContext *s, X86DecodedInsn *d)
 {
     int p = pfx_index(d);
+    uint32_t feat = sse_feature(d, p);
+
+    if (feat && !(s->env->features_ecx & feat)) {
+        return false;
+    }
 
     if (d->prefixes & (PREFIX_LOCK | PREFIX_VEX | PREFIX_EVEX)) {
         return false;
