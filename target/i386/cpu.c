@@ -21,8 +21,9 @@
      | (1u << 19) /* CLFSH */ | (1u << 23) /* MMX */ | (1u << 24) /* FXSR */                \
      | (1u << 25) /* SSE */ | (1u << 26) /* SSE2 */)
 #define CPUID_FEATURES_ECX                                                                   \
-    ((1u << 13) /* CX16 */ | (1u << 22) /* MOVBE */ | (1u << 23) /* POPCNT */)
-/* not yet: (1u << 0) SSE3, (1u << 9) SSSE3, (1u << 19) SSE4_1, (1u << 20) SSE4_2 */
+    ((1u << 0) /* SSE3 */ | (1u << 9) /* SSSE3 */ | (1u << 13) /* CX16 */                 \
+     | (1u << 19) /* SSE4_1 */ | (1u << 20) /* SSE4_2 */ | (1u << 22) /* MOVBE */           \
+     | (1u << 23) /* POPCNT */)
 #define CPUID_EXT_FEATURES_EDX                                                               \
     ((1u << 11) /* SYSCALL */ | (1u << 20) /* NX */ | (1u << 27) /* RDTSCP */                \
      | (1u << 29) /* LM */)
