@@ -278,6 +278,10 @@ static inline void x86_movi(X86Asm *a, bool is64, int d, int64_t v)
     } else if (x86_fits_s32(v)) {
         x86_rr(a, OPC_MOVL_EvIz | X86_PW, 0, d);
         x86_d32(a, (uint32_t)v);
+    } else if (x86_fits_s32(v - (int64_t)((uintptr_t)a->ptr + 7))) {
+        /* an address near the code (TB pointers, helpers): lea is 3 bytes
+         * shorter than movabs */
+        x86_rm_rip(a, OPC_LEA | X86_PW, d, (uintptr_t)v, 0);
     } else {
         x86_opc(a, (OPC_MOVL_Iv + (d & 7)) | X86_PW, 0, 0, d);
         x86_q64(a, (uint64_t)v);
