@@ -632,18 +632,20 @@ void helper_pblendw_xmm(CPUX86State *env, XMMReg *d, const XMMReg *s, uint32_t i
     }
 }
 
-/* PALIGNR: bytes imm.. of the 32-byte d:s (s low), zero past the end. */
+/* PALIGNR: bytes imm.. of the 32-byte d:s (s low), zero past the end.
+ * Hot in glibc's SSSE3 memcpy: the native insn through a switch. */
 void helper_palignr_xmm(CPUX86State *env, XMMReg *d, const XMMReg *s, uint32_t imm)
 {
-    uint8_t cat[48] = { 0 };
-    int i;
+    __m128i a = ldx(d), b = ldx(s), r;
 
-    memcpy(cat, s->b, 16);
-    memcpy(cat + 16, d->b, 16);
-    imm &= 0xff;
-    for (i = 0; i < 16; i++) {
-        d->b[i] = imm + i < 32 ? cat[imm + i] : 0;
+#define C_PALIGNR(n) case n: r = _mm_alignr_epi8(a, b, (n)); break;
+    switch (imm & 0xff) {
+        REP32(C_PALIGNR, 0)
+    default:
+        r = _mm_setzero_si128();
+        break;
     }
+    stx(d, r);
 }
 
 void helper_palignr_mmx(CPUX86State *env, uint64_t *d, const uint64_t *s, uint32_t imm)
@@ -663,24 +665,30 @@ void helper_palignr_mmx(CPUX86State *env, uint64_t *d, const uint64_t *s, uint32
 
 void helper_pslldq_xmm(CPUX86State *env, XMMReg *d, const XMMReg *s, uint32_t imm)
 {
-    XMMReg a = *d;
-    int i;
+    __m128i a = ldx(d), r;
 
-    imm &= 0xff;
-    for (i = 0; i < 16; i++) {
-        d->b[i] = (uint32_t)i >= imm ? a.b[i - imm] : 0;
+#define C_PSLLDQ(n) case n: r = _mm_slli_si128(a, (n)); break;
+    switch (imm & 0xff) {
+        REP16(C_PSLLDQ, 0)
+    default:
+        r = _mm_setzero_si128();
+        break;
     }
+    stx(d, r);
 }
 
 void helper_psrldq_xmm(CPUX86State *env, XMMReg *d, const XMMReg *s, uint32_t imm)
 {
-    XMMReg a = *d;
-    int i;
+    __m128i a = ldx(d), r;
 
-    imm &= 0xff;
-    for (i = 0; i < 16; i++) {
-        d->b[i] = i + imm < 16 ? a.b[i + imm] : 0;
+#define C_PSRLDQ(n) case n: r = _mm_srli_si128(a, (n)); break;
+    switch (imm & 0xff) {
+        REP16(C_PSRLDQ, 0)
+    default:
+        r = _mm_setzero_si128();
+        break;
     }
+    stx(d, r);
 }
 
 /* ---- flag-producing integer ops ---- */
