@@ -19,9 +19,13 @@
  * that faults leaves the FPU state untouched and the insn can restart.
  *
  * Invariant: env->fpus has ES (and B) set exactly when one of its
- * exception flags is unmasked in env->fpuc. A waiting insn first calls
- * helper_fwait(), which raises #MF when ES is set, so the host never
- * runs an instruction with an exception pending.
+ * exception flags is unmasked in env->fpuc (the helpers recompute ES
+ * before relying on it, since FXRSTOR or a signal frame may restore any
+ * bits). A waiting insn first calls helper_fwait(), which raises #MF when
+ * ES is set, so the host never runs an instruction with an exception
+ * pending. Common insns with every exception masked take fast paths that
+ * skip FRSTOR/FNSAVE; which condition codes those insns write is learned
+ * from the host once, so the fast and exact paths agree on any host.
  */
 #ifndef TARGET_I386_FPU_HELPER_H
 #define TARGET_I386_FPU_HELPER_H
