@@ -65,6 +65,8 @@ static const TcgFeature tcg_features[] = {
     { "adx", 7, 0, 1, 19 },      { "lahf_lm", 0x80000001, 0, 2, 0 },
     { "abm", 0x80000001, 0, 2, 5 }, { "rdtscp", 0x80000001, 0, 3, 27 },
     { "lm", 0x80000001, 0, 3, 29 },
+    /* Not CPUID: MXCSR_MASK (from FXSAVE) says whether MXCSR.DAZ exists. */
+    { "daz", 0, 0, -1, 6 },
 };
 #define TCG_NFEATURES (sizeof(tcg_features) / sizeof(tcg_features[0]))
 
@@ -74,6 +76,13 @@ static inline int cpuid_has(const TcgFeature *f)
     unsigned r[4] = { 0, 0, 0, 0 };
     unsigned max = __get_cpuid_max(f->leaf & 0x80000000u, NULL);
 
+    if (f->reg < 0) {
+        static uint8_t fx[512] __attribute__((aligned(16)));
+        uint32_t mask;
+        asm volatile("fxsave %0" : "=m"(fx));
+        memcpy(&mask, fx + 28, 4);
+        return ((mask ? mask : 0xffbf) >> f->bit) & 1;
+    }
     if (max < f->leaf) {
         return 0;
     }
