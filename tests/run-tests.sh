@@ -11,6 +11,8 @@
 # lines over all tests. A test that prints no TAP line counts as one test,
 # passed iff it exits 0. A crash, a timeout or a nonzero exit without any
 # "not ok" line adds one failure; so does a "1..N" plan that was not met.
+# Skips ("ok N # SKIP why", or a lone plan "1..0 # SKIP why") are counted
+# apart and add ", N skipped" to the closing line.
 # FILTER selects tests whose name contains it (e.g. test-tcg-ops,
 # tcg/run-alu.sh, run-alu). Exit status: 0 iff nothing failed.
 #
@@ -99,41 +101,52 @@ run_one() {
 
 total_pass=0
 total_fail=0
+total_skip=0
 failed_names=()
 
 # Count test I's results and print its summary line (and its failures).
 report_one() {
-    local i=$1 name=${names[$1]} log="$logdir/$1.log" rc ok notok plan pass fail why=""
+    local i=$1 name=${names[$1]} log="$logdir/$1.log"
+    local rc ok notok skip plan pass fail bad=0 why="" skipwhy
     rc=$(cat "$logdir/$i.rc" 2>/dev/null || echo 255)
     ok=$(grep -cE '^ok( |$)' "$log")
     notok=$(grep -cE '^not ok( |$)' "$log")
+    # "ok N - x # SKIP reason": counted as skipped, not passed.
+    skip=$(grep -ciE '^ok( [^#]*)?#[[:space:]]*skip' "$log")
     plan=$(sed -nE 's/^1\.\.([0-9]+).*/\1/p' "$log" | tail -n 1)
-    pass=$ok
-    fail=$notok
-    if [ "$ok" -eq 0 ] && [ "$notok" -eq 0 ]; then
-        # No TAP output: one test, judged by the exit status.
-        if [ "$rc" -eq 0 ]; then pass=1; else fail=1; fi
-    fi
+
     if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
-        why="timed out after ${timeout_s}s"
-        [ "$notok" -gt 0 ] || [ "$fail" -gt 0 ] || fail=$((fail + 1))
+        why="timed out after ${timeout_s}s"; bad=1
     elif [ "$rc" -gt 128 ]; then
-        why="killed by signal $((rc - 128))"
-        [ "$fail" -gt 0 ] || fail=$((fail + 1))
+        why="killed by signal $((rc - 128))"; bad=1
     elif [ "$rc" -ne 0 ]; then
-        why="exit status $rc"
-        [ "$fail" -gt 0 ] || fail=$((fail + 1))
+        why="exit status $rc"; bad=1
     fi
     if grep -qE '^Bail out!' "$log"; then
-        why="${why:+$why, }bailed out"
-        [ "$notok" -gt 0 ] || fail=$((fail + 1))
+        why="${why:+$why, }bailed out"; bad=1
     fi
     if [ -n "$plan" ] && [ $((ok + notok)) -ne "$plan" ] && [ $((ok + notok)) -gt 0 ]; then
-        why="${why:+$why, }planned $plan, ran $((ok + notok))"
-        [ "$fail" -gt "$notok" ] || fail=$((fail + 1))
+        why="${why:+$why, }planned $plan, ran $((ok + notok))"; bad=1
     fi
+
+    pass=$((ok - skip))
+    fail=$notok
+    if [ "$ok" -eq 0 ] && [ "$notok" -eq 0 ]; then
+        if [ "$bad" -eq 0 ] && [ "$plan" = 0 ]; then
+            # "1..0 # SKIP reason": the whole program skipped itself.
+            skip=1
+        elif [ "$bad" -eq 0 ]; then
+            pass=1 # no TAP output: one test, judged by the exit status
+        fi
+    fi
+    # A bad end counts as one more failure unless a "not ok" already tells.
+    if [ "$bad" -eq 1 ] && [ "$notok" -eq 0 ]; then
+        fail=$((fail + 1))
+    fi
+
     total_pass=$((total_pass + pass))
     total_fail=$((total_fail + fail))
+    total_skip=$((total_skip + skip))
     if [ "$fail" -gt 0 ]; then
         failed_names+=("$name")
         echo "FAIL  $name  ($pass passed, $fail failed${why:+; $why})"
@@ -145,10 +158,19 @@ report_one() {
             echo "    | --- last $tail_n lines of output ---"
             tail -n "$tail_n" "$log" | sed 's/^/    | /'
         fi
+    elif [ "$pass" -eq 0 ] && [ "$skip" -gt 0 ]; then
+        skipwhy=$(grep -m1 -iE '#[[:space:]]*skip' "$log" | sed -E 's/.*#[[:space:]]*[Ss][Kk][Ii][Pp][[:space:]]*//')
+        echo "SKIP  $name  (${skipwhy:-no reason given})"
+        [ "$verbose" = 1 ] && sed 's/^/    | /' "$log"
     else
-        echo "PASS  $name  ($pass passed)"
+        if [ "$skip" -gt 0 ]; then
+            echo "PASS  $name  ($pass passed, $skip skipped)"
+        else
+            echo "PASS  $name  ($pass passed)"
+        fi
         [ "$verbose" = 1 ] && sed 's/^/    | /' "$log"
     fi
+    return 0
 }
 
 # Unit tests: small and independent, so a few at a time.
@@ -174,5 +196,10 @@ done
 if [ ${#failed_names[@]} -gt 0 ]; then
     echo "failed: ${failed_names[*]}"
 fi
-echo "$total_pass passed, $total_fail failed"
+# Skips are shown, never hidden in the passed count.
+if [ "$total_skip" -gt 0 ]; then
+    echo "$total_pass passed, $total_fail failed, $total_skip skipped"
+else
+    echo "$total_pass passed, $total_fail failed"
+fi
 [ "$total_fail" -eq 0 ]

@@ -90,6 +90,14 @@ ok $([ "$(last_line)" = "1 passed, 1 failed" ] && grep -q "timed out" <<<"$out";
 ok $([ $(($(date +%s) - start)) -lt 15 ]; echo $?) "the timeout stops the program"
 
 reset
+fake skipall 'echo "1..0 # SKIP no disk image"'
+fake skipone 'echo "ok 1 - a"; echo "ok 2 - b # SKIP no sound"; echo "1..2"'
+run
+ok $([ "$(last_line)" = "1 passed, 0 failed, 2 skipped" ] && [ "$rc" -eq 0 ]; echo $?) \
+    "skips are counted apart from passes and do not fail"
+ok $(grep -q "SKIP  test-fake-skipall  (no disk image)" <<<"$out"; echo $?) "a skipped program shows its reason"
+
+reset
 fake one 'echo "ok 1"'
 fake two 'echo "ok 1"; echo "ok 2"'
 out=$("$runner" "$work/b" test-fake-two 2>&1)
