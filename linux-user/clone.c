@@ -133,7 +133,11 @@ static int64_t do_fork(CPUX86State *env, uint64_t flags, uint64_t newsp, uint64_
     /* glibc's fork keeps the host's own thread bookkeeping right; the
      * child always reports with SIGCHLD. */
     pid = fork();
-    mmap_unlock();
+    if (pid == 0) {
+        mmap_fork_child();
+    } else {
+        mmap_unlock();
+    }
     end_exclusive();
     if (pid < 0) {
         return -errno;
@@ -244,6 +248,9 @@ int64_t do_execve(uint64_t gpath, uint64_t gargv, uint64_t genvp)
 
     if (!path) {
         return -EFAULT;
+    }
+    if (is_proc_self(path, "exe")) {
+        path = user_opts.exe_path; /* the guest re-executing itself */
     }
     argv = guest_strv(gargv, &argc);
     envp = guest_strv(genvp, &envc);

@@ -83,6 +83,11 @@ void mmap_unlock(void)
     pthread_mutex_unlock(&mmap_mutex);
 }
 
+void mmap_fork_child(void)
+{
+    mmap_mutex_init();
+}
+
 /* Index of the first range whose end is above addr. */
 static size_t range_find(uint64_t addr)
 {

@@ -41,7 +41,7 @@ static const char *guest_str(uint64_t a)
 }
 
 /* Whether path names this process's /proc directory entry "what". */
-static bool is_proc_self(const char *path, const char *what)
+bool is_proc_self(const char *path, const char *what)
 {
     char buf[64];
 

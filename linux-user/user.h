@@ -66,6 +66,13 @@ extern uint64_t mmap_next_hint; /* where non-fixed maps start looking (-B) */
 void mmap_init(void);
 void mmap_lock(void);
 void mmap_unlock(void);
+/* After fork(), in the child: the lock the parent held is owned by a thread
+ * that no longer exists, so it is made anew rather than unlocked. */
+void mmap_fork_child(void);
+
+/* Whether path is /proc/self/<what>, /proc/thread-self/<what> or
+ * /proc/<our pid>/<what>. */
+bool is_proc_self(const char *path, const char *what);
 /* Set the guest flags of [start, end) (page aligned); 0 unmaps. */
 void page_set_flags(uint64_t start, uint64_t end, int flags);
 /* The guest-side mmap family: results are guest addresses or -errno. */
