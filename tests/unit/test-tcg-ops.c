@@ -45,6 +45,7 @@ typedef struct TestEnv {
     uint64_t ptr;
     uint64_t counter;
     uint8_t mem[64];
+    uint64_t dump[32]; /* random programs store their temps here */
 } TestEnv;
 
 static TestEnv env;
@@ -1963,6 +1964,371 @@ static void test_misc(void)
     tap_ok(ok, "%s %s: nop, discard and mb", cur_name, cur_opt ? "opt" : "noopt");
 }
 
+/* ---------------------------------------------------------------- */
+/* Random programs: many ops over a pool of TB temps and globals, with
+ * forward branches and calls, run on the backend and on a reference
+ * executor here; the whole env must match afterwards. This is what
+ * exercises a register allocator: pressure, spills, BB ends, reloads
+ * after calls, outputs aliasing inputs. */
+
+enum { RP_GLOBALS = 2 * NIN + 2 * NOUT + 1, RP_T64 = 12, RP_T32 = 8,
+       RP_VALS = RP_GLOBALS + RP_T64 + RP_T32, RP_MAX_INSNS = 96, RP_MAX_CONSTS = 4 * RP_MAX_INSNS };
+
+typedef struct RVal {
+    TCGType type;
+    bool is_global;
+    intptr_t offset; /* globals: in env */
+    TCGTemp *t;
+} RVal;
+
+typedef enum RKind { RK_OP, RK_BRCOND, RK_LABEL, RK_CALL_MIX, RK_CALL_BUMP } RKind;
+
+typedef struct RInsn {
+    RKind kind;
+    TCGOpcode opc;
+    TCGType type;
+    int nin, nout, ncargs;
+    int in[4], out[2]; /* value ids; >= RP_VALS: constant (id - RP_VALS) */
+    TCGArg cargs[2];
+    int label;
+} RInsn;
+
+static RVal rp_vals[RP_VALS];
+static uint64_t rp_consts[RP_MAX_CONSTS];
+static TCGType rp_const_types[RP_MAX_CONSTS];
+static int rp_nconsts;
+static RInsn rp_prog[RP_MAX_INSNS + 16];
+static int rp_len;
+
+static uint64_t helper_rmix(uint64_t a, uint32_t b, uint64_t c)
+{
+    return (a ^ ((uint64_t)b << 17)) * 0x9e3779b97f4a7c15ull + c;
+}
+
+/* A random operand of type t: a temp, a global or a new constant. */
+static int rp_pick(TCGType t, bool allow_const)
+{
+    unsigned r = (unsigned)(rnd() % 16);
+    if (allow_const && r < 3 && rp_nconsts < RP_MAX_CONSTS) {
+        rp_consts[rp_nconsts] = rnd_value(t == TCG_TYPE_I64);
+        rp_const_types[rp_nconsts] = t;
+        return RP_VALS + rp_nconsts++;
+    }
+    for (;;) {
+        int id = (int)(rnd() % RP_VALS);
+        /* prefer temps: they are what the allocator juggles */
+        if (rp_vals[id].is_global && r < 10) {
+            continue;
+        }
+        if (rp_vals[id].type == t) {
+            return id;
+        }
+    }
+}
+
+static void rp_generate(void)
+{
+    int pending[8], npending = 0, nlabels = 0;
+
+    rp_len = 0;
+    rp_nconsts = 0;
+    while (rp_len < RP_MAX_INSNS) {
+        RInsn *in = &rp_prog[rp_len];
+        unsigned r = (unsigned)(rnd() % 100);
+
+        memset(in, 0, sizeof(*in));
+        /* place due labels first (forward branches only: no loops) */
+        if (npending && rnd() % 4 == 0) {
+            in->kind = RK_LABEL;
+            in->label = pending[--npending];
+            rp_len++;
+            continue;
+        }
+        if (r < 8 && npending < 8) {
+            in->kind = RK_BRCOND;
+            in->type = rnd() & 1 ? TCG_TYPE_I64 : TCG_TYPE_I32;
+            in->nin = 2;
+            in->in[0] = rp_pick(in->type, false);
+            in->in[1] = rp_pick(in->type, true);
+            in->cargs[0] = rnd() % N_CONDS;
+            in->label = nlabels;
+            pending[npending++] = nlabels++;
+        } else if (r < 11) {
+            in->kind = RK_CALL_MIX;
+            in->nin = 3;
+            in->in[0] = rp_pick(TCG_TYPE_I64, true);
+            in->in[1] = rp_pick(TCG_TYPE_I32, true);
+            in->in[2] = rp_pick(TCG_TYPE_I64, true);
+            in->nout = 1;
+            in->out[0] = rp_pick(TCG_TYPE_I64, false);
+        } else if (r < 13) {
+            in->kind = RK_CALL_BUMP;
+        } else {
+            const OpInfo *info;
+            TCGType type;
+            do {
+                info = &op_table[rnd() % (sizeof(op_table) / sizeof(op_table[0]))];
+                type = rnd() & 1 ? TCG_TYPE_I64 : TCG_TYPE_I32;
+            } while (!(info->types & (type == TCG_TYPE_I64 ? 2u : 1u)) ||
+                     info->opc == INDEX_op_div || info->opc == INDEX_op_divu ||
+                     info->opc == INDEX_op_rem || info->opc == INDEX_op_remu);
+            TCGType other = type == TCG_TYPE_I64 ? TCG_TYPE_I32 : TCG_TYPE_I64;
+            TCGType tin = (info->shape == S_32_64 || info->shape == S_64_32) ? other : type;
+            in->kind = RK_OP;
+            in->opc = info->opc;
+            in->type = type;
+            in->nout = (info->shape == S_MUL2 || info->shape == S_ADD2) ? 2 : 1;
+            switch (info->shape) {
+            case S_UN: case S_32_64: case S_64_32: case S_EXTRACT: in->nin = 1; break;
+            case S_MOVCOND: case S_ADD2: in->nin = 4; break;
+            default: in->nin = 2; break;
+            }
+            for (int k = 0; k < in->nin; k++) {
+                in->in[k] = rp_pick(tin, true);
+            }
+            in->out[0] = rp_pick(type, false);
+            if (in->nout == 2) {
+                do {
+                    in->out[1] = rp_pick(type, false);
+                } while (in->out[1] == in->out[0]);
+            }
+            if (info->shape == S_SETCOND || info->shape == S_MOVCOND) {
+                in->ncargs = 1;
+                in->cargs[0] = rnd() % N_CONDS;
+            } else if (info->shape == S_DEPOSIT || info->shape == S_EXTRACT) {
+                unsigned w = type == TCG_TYPE_I64 ? 64 : 32;
+                unsigned len = 1 + (unsigned)(rnd() % w);
+                in->ncargs = 2;
+                in->cargs[0] = rnd() % (w - len + 1);
+                in->cargs[1] = len;
+            }
+        }
+        rp_len++;
+    }
+    while (npending) {
+        RInsn *in = &rp_prog[rp_len++];
+        memset(in, 0, sizeof(*in));
+        in->kind = RK_LABEL;
+        in->label = pending[--npending];
+    }
+}
+
+static TCGTemp *rp_temp(int id)
+{
+    if (id >= RP_VALS) {
+        TCGType t = rp_const_types[id - RP_VALS];
+        uint64_t v = rp_consts[id - RP_VALS];
+        return tcg_constant_internal(t, t == TCG_TYPE_I32 ? (int64_t)(int32_t)v : (int64_t)v);
+    }
+    return rp_vals[id].t;
+}
+
+/* The value pool: globals, then TB temps (created by rp_emit). */
+static void rp_init_vals(void)
+{
+    int nv = 0;
+
+    for (int i = 0; i < NIN; i++) {
+        rp_vals[nv++] = (RVal){ TCG_TYPE_I64, true, offsetof(TestEnv, i64) + 8 * i,
+                                tcgv_i64_temp(g_i64[i]) };
+        rp_vals[nv++] = (RVal){ TCG_TYPE_I32, true, offsetof(TestEnv, i32) + 4 * i,
+                                tcgv_i32_temp(g_i32[i]) };
+    }
+    for (int i = 0; i < NOUT; i++) {
+        rp_vals[nv++] = (RVal){ TCG_TYPE_I64, true, offsetof(TestEnv, o64) + 8 * i,
+                                tcgv_i64_temp(g_o64[i]) };
+        rp_vals[nv++] = (RVal){ TCG_TYPE_I32, true, offsetof(TestEnv, o32) + 4 * i,
+                                tcgv_i32_temp(g_o32[i]) };
+    }
+    rp_vals[nv++] = (RVal){ TCG_TYPE_I64, true, offsetof(TestEnv, counter),
+                            tcgv_i64_temp(g_counter) };
+    for (int i = 0; i < RP_T64 + RP_T32; i++) {
+        TCGType t = i < RP_T64 ? TCG_TYPE_I64 : TCG_TYPE_I32;
+        rp_vals[nv++] = (RVal){ t, false, 0, NULL };
+    }
+}
+
+/* Emit the program; temps get their first values from input globals. */
+static void rp_emit(void)
+{
+    TCGLabel *labels[RP_MAX_INSNS];
+
+    tcg_func_start(tcg_ctx);
+    for (int i = 0; i < RP_T64 + RP_T32; i++) {
+        RVal *v = &rp_vals[RP_GLOBALS + i];
+        v->t = new_temp(v->type, TEMP_TB);
+        emit_mov(v->t, gl_in(v->type, i % NIN));
+    }
+    for (int i = 0; i < RP_MAX_INSNS; i++) {
+        labels[i] = gen_new_label();
+    }
+    for (int i = 0; i < rp_len; i++) {
+        const RInsn *in = &rp_prog[i];
+        TCGOp *op;
+        int na = 0;
+        switch (in->kind) {
+        case RK_LABEL:
+            emit_label(labels[in->label]);
+            break;
+        case RK_BRCOND:
+            emit_brcond(in->type, rp_temp(in->in[0]), rp_temp(in->in[1]), (TCGCond)in->cargs[0],
+                        labels[in->label]);
+            break;
+        case RK_CALL_MIX:
+            op = tcg_emit_op(INDEX_op_call, TCG_TYPE_I64, 6);
+            op->callo = 1;
+            op->calli = 3;
+            op->args[0] = AT(rp_temp(in->out[0]));
+            for (int k = 0; k < 3; k++) {
+                op->args[1 + k] = AT(rp_temp(in->in[k]));
+            }
+            op->args[4] = (TCGArg)(uintptr_t)helper_rmix;
+            op->args[5] = TCG_CALL_NO_RWG;
+            break;
+        case RK_CALL_BUMP:
+            op = tcg_emit_op(INDEX_op_call, TCG_TYPE_I64, 3);
+            op->callo = 0;
+            op->calli = 1;
+            op->args[0] = AP(tcg_ctx->env);
+            op->args[1] = (TCGArg)(uintptr_t)helper_bump_counter;
+            op->args[2] = 0;
+            break;
+        case RK_OP:
+            op = tcg_emit_op(in->opc, in->type, in->nout + in->nin + in->ncargs);
+            for (int k = 0; k < in->nout; k++) {
+                op->args[na++] = AT(rp_temp(in->out[k]));
+            }
+            for (int k = 0; k < in->nin; k++) {
+                op->args[na++] = AT(rp_temp(in->in[k]));
+            }
+            for (int k = 0; k < in->ncargs; k++) {
+                op->args[na++] = in->cargs[k];
+            }
+            break;
+        }
+    }
+    /* dump the temps: host stores relative to env */
+    for (int i = 0; i < RP_T64 + RP_T32; i++) {
+        TCGTemp *t = rp_vals[RP_GLOBALS + i].t;
+        EMIT(st, t->type, AT(t), AP(tcg_ctx->env), offsetof(TestEnv, dump) + 8 * i);
+    }
+    emit_exit(EXIT_MAGIC);
+}
+
+/* The reference executor, on a copy of env. */
+static uint64_t rp_read(TestEnv *e, const uint64_t *temps, int id)
+{
+    if (id >= RP_VALS) {
+        uint64_t v = rp_consts[id - RP_VALS];
+        return rp_const_types[id - RP_VALS] == TCG_TYPE_I32 ? (uint32_t)v : v;
+    }
+    if (rp_vals[id].is_global) {
+        uint64_t v = 0;
+        memcpy(&v, (uint8_t *)e + rp_vals[id].offset, rp_vals[id].type == TCG_TYPE_I32 ? 4 : 8);
+        return v;
+    }
+    return temps[id - RP_GLOBALS];
+}
+
+static void rp_write(TestEnv *e, uint64_t *temps, int id, uint64_t v)
+{
+    if (rp_vals[id].type == TCG_TYPE_I32) {
+        v = (uint32_t)v;
+    }
+    if (rp_vals[id].is_global) {
+        memcpy((uint8_t *)e + rp_vals[id].offset, &v, rp_vals[id].type == TCG_TYPE_I32 ? 4 : 8);
+    } else {
+        temps[id - RP_GLOBALS] = v;
+    }
+}
+
+static void rp_reference(TestEnv *e)
+{
+    uint64_t temps[RP_T64 + RP_T32];
+
+    for (int i = 0; i < RP_T64 + RP_T32; i++) {
+        temps[i] = i < RP_T64 ? e->i64[i % NIN] : e->i32[i % NIN];
+    }
+    for (int i = 0; i < rp_len; i++) {
+        const RInsn *in = &rp_prog[i];
+        uint64_t vin[4] = { 0 }, vout[2] = { 0 };
+        for (int k = 0; k < in->nin; k++) {
+            vin[k] = rp_read(e, temps, in->in[k]);
+        }
+        switch (in->kind) {
+        case RK_LABEL:
+            break;
+        case RK_BRCOND:
+            if (ref_cond((TCGCond)in->cargs[0], in->type == TCG_TYPE_I64, vin[0], vin[1])) {
+                while (!(rp_prog[i].kind == RK_LABEL && rp_prog[i].label == in->label)) {
+                    i++;
+                }
+            }
+            break;
+        case RK_CALL_MIX:
+            rp_write(e, temps, in->out[0], helper_rmix(vin[0], (uint32_t)vin[1], vin[2]));
+            break;
+        case RK_CALL_BUMP:
+            e->counter += 100;
+            break;
+        case RK_OP:
+            ref_eval(in->opc, in->type == TCG_TYPE_I64, in->cargs, vin, vout);
+            for (int k = 0; k < in->nout; k++) {
+                rp_write(e, temps, in->out[k], vout[k]);
+            }
+            break;
+        }
+    }
+    for (int i = 0; i < RP_T64 + RP_T32; i++) {
+        memcpy(&e->dump[i], &temps[i], i < RP_T64 ? 8 : 4);
+    }
+}
+
+static void test_random_programs(void)
+{
+    enum { NPROG = 150 };
+    bool ok = true;
+
+    for (int p = 0; p < NPROG && ok; p++) {
+        uint64_t seed = rng_state;
+        rp_init_vals();
+        rp_generate();
+        rp_emit();
+        const void *code = gen("random program");
+        ok = code != NULL;
+        for (int r = 0; ok && r < 4; r++) {
+            TestEnv expect;
+            uintptr_t rv;
+            for (size_t k = 0; k < sizeof(env); k++) {
+                ((uint8_t *)&env)[k] = (uint8_t)rnd();
+            }
+            for (int k = 0; k < NIN; k++) {
+                env.i64[k] = rnd_value(true);
+                env.i32[k] = (uint32_t)rnd_value(false);
+            }
+            memcpy(&expect, &env, sizeof(env));
+            rp_reference(&expect);
+            call_count = 0;
+            ok = run_code(code, &rv) && rv == EXIT_MAGIC;
+            if (ok && memcmp(&expect, &env, sizeof(env)) != 0) {
+                ok = false;
+                tap_diag("%s: random program %d (rng state %#" PRIx64 ") run %d differs:",
+                         cur_name, p, seed, r);
+                for (size_t k = 0; k < sizeof(env) / 8; k++) {
+                    uint64_t a, b;
+                    memcpy(&a, (uint8_t *)&expect + 8 * k, 8);
+                    memcpy(&b, (uint8_t *)&env + 8 * k, 8);
+                    if (a != b) {
+                        tap_diag("  env+%zu: %#" PRIx64 ", expected %#" PRIx64, 8 * k, b, a);
+                    }
+                }
+            }
+        }
+    }
+    tap_ok(ok, "%s %s: %d random programs (temps, globals, branches, calls) match the reference",
+           cur_name, cur_opt ? "opt" : "noopt", NPROG);
+}
+
 /* TCI only: the bytecode listing decodes every instruction kind. */
 static void test_tci_disas(void)
 {
@@ -2054,6 +2420,7 @@ static void run_backend(const TCGBackend *be, const char *name)
         test_goto_tb();
         test_goto_ptr();
         test_insn_start();
+        test_random_programs();
         if (be == &tcg_backend_tci) {
             test_tci_disas();
         }
