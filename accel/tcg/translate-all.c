@@ -15,6 +15,7 @@
 
 #include "internal.h"
 #include "exec/translator.h"
+#include "tcg/tci.h"
 #include "util/disas.h"
 #include "util/log.h"
 
@@ -150,10 +151,14 @@ static void log_tb(CPUState *cs, TranslationBlock *tb)
         fputc('\n', log_file);
         log_unlock();
     }
-    if (log_enabled(LOG_OUT_ASM) && tcg_backend == &tcg_backend_x86_64) {
+    if (log_enabled(LOG_OUT_ASM)) {
         log_lock();
         fprintf(log_file, "OUT: [size=%u]\n", tb->tc_size);
-        disas_x86(log_file, DISAS_X86_64, (uintptr_t)tb->tc_ptr, tb->tc_ptr, tb->tc_size);
+        if (tcg_backend == &tcg_backend_x86_64) {
+            disas_x86(log_file, DISAS_X86_64, (uintptr_t)tb->tc_ptr, tb->tc_ptr, tb->tc_size);
+        } else {
+            tci_disas(log_file, tb->tc_ptr, tb->tc_size);
+        }
         fputc('\n', log_file);
         log_unlock();
     }
