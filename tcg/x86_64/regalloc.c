@@ -649,7 +649,6 @@ void ra_call(X86Gen *g, const TCGOp *op)
     int nin = op->calli;
     uintptr_t func = (uintptr_t)op->args[nout + nin];
     unsigned flags = (unsigned)op->args[nout + nin + 1];
-    uint16_t arg_mask = 0;
     int i, r;
 
     g->tick++;
@@ -678,9 +677,6 @@ void ra_call(X86Gen *g, const TCGOp *op)
             x86_rm(&g->a, OPC_MOVL_EvGv | X86_PW, r, X86_RSP, disp);
         }
         g->locked = 0;
-    }
-    for (i = 0; i < nin && i < 6; i++) {
-        arg_mask |= X86_REG_BIT(ra_arg_regs[i]);
     }
     for (i = 0; i < nin && i < 6; i++) {
         TCGTemp *ts = arg_temp(op->args[nout + i]);
@@ -726,7 +722,6 @@ void ra_call(X86Gen *g, const TCGOp *op)
             ra_temp_dead(g, ts);
         }
     }
-    (void)arg_mask;
 }
 
 void ra_sync_globals(X86Gen *g)

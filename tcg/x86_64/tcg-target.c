@@ -1137,6 +1137,50 @@ static void emit_brcond(X86Gen *g, const TCGOp *op)
     ra_op_end(g, op, &ct);
 }
 
+/*
+ * "ld_i32 t, env, ofs; brcond_i32 t, $c, cond, L" with t dying there (the
+ * exit-request check at the start of every TB): compare the memory operand
+ * directly. Returns whether it handled the pair.
+ */
+static bool emit_ld_brcond(X86Gen *g, const TCGOp *ld, const TCGOp *br)
+{
+    TCGTemp *t = arg_temp(ld->args[0]);
+    TCGTemp *base = arg_temp(ld->args[1]);
+    TCGCond cond;
+    int64_t c;
+
+    if (ld->opc != INDEX_op_ld || ld->type != TCG_TYPE_I32 || br->opc != INDEX_op_brcond ||
+        br->type != TCG_TYPE_I32 || base->kind != TEMP_FIXED ||
+        arg_temp(br->args[0]) != t || arg_temp(br->args[1]) == t || !IS_DEAD_ARG(br, 0) ||
+        NEED_SYNC_ARG(ld, 0) || !x86_fits_s32((int64_t)ld->args[2]) ||
+        !ra_is_const(g, arg_temp(br->args[1]), &c)) {
+        return false;
+    }
+    cond = (TCGCond)br->args[2];
+    if (cond == TCG_COND_NEVER || cond == TCG_COND_ALWAYS) {
+        return false;
+    }
+    ra_bb_sync(g);
+    x86_asm_need(g, 32);
+    if (cond == TCG_COND_TSTEQ || cond == TCG_COND_TSTNE) {
+        x86_rm(&g->a, OPC_GRP3_Ev, EXT3_TEST, X86_AREG0, (int32_t)ld->args[2]);
+    } else {
+        x86_rm(&g->a, x86_fits_s8(c) ? OPC_ARITH_EvIb : OPC_ARITH_EvIz, ARITH_CMP, X86_AREG0,
+               (int32_t)ld->args[2]);
+    }
+    if (x86_fits_s8(c) && cond != TCG_COND_TSTEQ && cond != TCG_COND_TSTNE) {
+        x86_b(&g->a, (uint8_t)c);
+    } else {
+        x86_d32(&g->a, (uint32_t)c);
+    }
+    x86_emit_jcc_label(g, x86_cond_cc[cond], arg_label(br->args[3]));
+    if (IS_DEAD_ARG(br, 1)) {
+        ra_temp_dead(g, arg_temp(br->args[1]));
+    }
+    ra_temp_dead(g, t);
+    return true;
+}
+
 static void emit_exit_tb(X86Gen *g, uintptr_t val)
 {
     X86Asm *as = &g->a;
@@ -1213,6 +1257,10 @@ static int x86_gen_code(TCGContext *s, void *buf, size_t buf_size, TCGGenResult 
         TCGOp *op = &s->ops[i];
 
         x86_asm_need(g, 512);
+        if (i + 1 < s->nb_ops && emit_ld_brcond(g, op, &s->ops[i + 1])) {
+            i++;
+            continue;
+        }
         switch (op->opc) {
         case INDEX_op_nop:
             break;
