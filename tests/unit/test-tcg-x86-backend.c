@@ -574,6 +574,51 @@ static void test_chaining(void)
     tap_ok(ok, "exit_tb returns 0, small, 32-bit and 64-bit values");
 }
 
+static bool eval_cond(TCGCond c, uint64_t a, uint64_t b);
+
+/* ld_i32 from env feeding a brcond against a constant (fused into a
+ * compare with a memory operand), for every condition. */
+static void test_ld_brcond(void)
+{
+    static const int32_t consts[] = {0, 1, -1, 0x7f, 0x80, -0x81, 0x12345678};
+    bool ok = true;
+
+    setup(-1);
+    for (int c = TCG_COND_EQ; c <= TCG_COND_TSTNE && ok; c++) {
+        for (size_t k = 0; k < sizeof(consts) / sizeof(consts[0]) && ok; k++) {
+            TCGLabel *l;
+            uint8_t *code;
+            tcg_func_start(tcg_ctx);
+            l = gen_new_label();
+            TCGv_i32 t = tcg_temp_new_i32();
+            tcg_gen_ld_i32(t, tcg_ctx->env, offsetof(Env, w[2]));
+            tcg_gen_brcondi_i32((TCGCond)c, t, consts[k], l);
+            tcg_gen_movi_i64(g_out[0], 1);
+            tcg_gen_exit_tb(NULL, 0);
+            gen_set_label(l);
+            tcg_gen_movi_i64(g_out[0], 2);
+            tcg_gen_exit_tb(NULL, 0);
+            code = gen();
+            ok = code != NULL;
+            for (int i = 0; ok && i < 40; i++) {
+                uint32_t v = (i & 3) == 0 ? (uint32_t)consts[k] : (uint32_t)rnd_val();
+                bool sgn = c >= TCG_COND_LT && c <= TCG_COND_GT;
+                uint64_t x = sgn ? (uint64_t)(int64_t)(int32_t)v : v;
+                uint64_t y = sgn ? (uint64_t)(int64_t)consts[k] : (uint32_t)consts[k];
+                bool taken = eval_cond((TCGCond)c, x, y);
+                env.w[2] = v;
+                run(code);
+                ok = env.out[0] == (taken ? 2u : 1u);
+                if (!ok) {
+                    tap_diag("cond %d: %#x vs %#x: taken=%d but out %" PRIu64, c, v,
+                             (uint32_t)consts[k], taken, env.out[0]);
+                }
+            }
+        }
+    }
+    tap_ok(ok, "ld_i32 from env + brcond against constants, every condition");
+}
+
 /* A block that does not fit: -1, and not one byte written past the end. */
 static void test_overflow(void)
 {
@@ -868,6 +913,7 @@ int main(void)
     test_align_slow_path();
     test_calls();
     test_chaining();
+    test_ld_brcond();
     test_overflow();
     test_random_programs();
     return tap_done();
