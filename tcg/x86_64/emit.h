@@ -19,8 +19,22 @@
 #include <string.h>
 
 enum {
-    X86_RAX, X86_RCX, X86_RDX, X86_RBX, X86_RSP, X86_RBP, X86_RSI, X86_RDI,
-    X86_R8, X86_R9, X86_R10, X86_R11, X86_R12, X86_R13, X86_R14, X86_R15,
+    X86_RAX,
+    X86_RCX,
+    X86_RDX,
+    X86_RBX,
+    X86_RSP,
+    X86_RBP,
+    X86_RSI,
+    X86_RDI,
+    X86_R8,
+    X86_R9,
+    X86_R10,
+    X86_R11,
+    X86_R12,
+    X86_R13,
+    X86_R14,
+    X86_R15,
 };
 
 typedef struct X86Asm {
@@ -30,91 +44,127 @@ typedef struct X86Asm {
 } X86Asm;
 
 /* Opcode flags. */
-#define X86_P0F 0x100       /* 0F escape */
-#define X86_P0F38 0x200     /* 0F 38 escape */
-#define X86_P0F3A 0x400     /* 0F 3A escape */
-#define X86_P66 0x800       /* operand-size prefix (16-bit ops) */
-#define X86_PF3 0x1000      /* mandatory F3 */
-#define X86_PF2 0x2000      /* mandatory F2 */
-#define X86_PW 0x4000       /* REX.W: 64-bit operand */
+#define X86_P0F     0x100   /* 0F escape */
+#define X86_P0F38   0x200   /* 0F 38 escape */
+#define X86_P0F3A   0x400   /* 0F 3A escape */
+#define X86_P66     0x800   /* operand-size prefix (16-bit ops) */
+#define X86_PF3     0x1000  /* mandatory F3 */
+#define X86_PF2     0x2000  /* mandatory F2 */
+#define X86_PW      0x4000  /* REX.W: 64-bit operand */
 #define X86_PBYTE_R 0x8000  /* reg field names a byte register */
 #define X86_PBYTE_M 0x10000 /* r/m field names a byte register */
 
 /* Opcodes used by the backend (flags included where fixed). */
-#define OPC_ARITH_GvEv 0x03 /* | (ext << 3) */
-#define OPC_ARITH_EvIz 0x81
-#define OPC_ARITH_EvIb 0x83
-#define OPC_MOVB_EbGb (0x88 | X86_PBYTE_R)
-#define OPC_MOVL_EvGv 0x89
-#define OPC_MOVL_GvEv 0x8b
-#define OPC_LEA 0x8d
-#define OPC_MOVB_EbIb 0xc6
-#define OPC_MOVL_EvIz 0xc7
-#define OPC_MOVL_Iv 0xb8
-#define OPC_MOVZBL (0xb6 | X86_P0F)
-#define OPC_MOVZWL (0xb7 | X86_P0F)
-#define OPC_MOVSBL (0xbe | X86_P0F)
-#define OPC_MOVSWL (0xbf | X86_P0F)
-#define OPC_MOVSLQ (0x63 | X86_PW)
-#define OPC_IMUL_GvEv (0xaf | X86_P0F)
+#define OPC_ARITH_GvEv  0x03 /* | (ext << 3) */
+#define OPC_ARITH_EvIz  0x81
+#define OPC_ARITH_EvIb  0x83
+#define OPC_MOVB_EbGb   (0x88 | X86_PBYTE_R)
+#define OPC_MOVL_EvGv   0x89
+#define OPC_MOVL_GvEv   0x8b
+#define OPC_LEA         0x8d
+#define OPC_MOVB_EbIb   0xc6
+#define OPC_MOVL_EvIz   0xc7
+#define OPC_MOVL_Iv     0xb8
+#define OPC_MOVZBL      (0xb6 | X86_P0F)
+#define OPC_MOVZWL      (0xb7 | X86_P0F)
+#define OPC_MOVSBL      (0xbe | X86_P0F)
+#define OPC_MOVSWL      (0xbf | X86_P0F)
+#define OPC_MOVSLQ      (0x63 | X86_PW)
+#define OPC_IMUL_GvEv   (0xaf | X86_P0F)
 #define OPC_IMUL_GvEvIb 0x6b
 #define OPC_IMUL_GvEvIz 0x69
-#define OPC_SHIFT_1 0xd1
-#define OPC_SHIFT_Ib 0xc1
-#define OPC_SHIFT_cl 0xd3
-#define OPC_GRP3_Ev 0xf7
-#define OPC_GRP5 0xff
-#define OPC_TESTL 0x85
-#define OPC_TESTB_EbIb 0xf6
-#define OPC_SETCC (0x90 | X86_P0F | X86_PBYTE_M)
-#define OPC_CMOVCC (0x40 | X86_P0F)
-#define OPC_JCC_short 0x70
-#define OPC_JCC_long (0x80 | X86_P0F)
-#define OPC_JMP_short 0xeb
-#define OPC_JMP_long 0xe9
-#define OPC_CALL_Jz 0xe8
-#define OPC_BSWAP (0xc8 | X86_P0F)
-#define OPC_BSF (0xbc | X86_P0F)
-#define OPC_BSR (0xbd | X86_P0F)
-#define OPC_TZCNT (0xbc | X86_P0F | X86_PF3)
-#define OPC_LZCNT (0xbd | X86_P0F | X86_PF3)
-#define OPC_POPCNT (0xb8 | X86_P0F | X86_PF3)
-#define OPC_MOVBE_GyMy (0xf0 | X86_P0F38)
-#define OPC_MOVBE_MyGy (0xf1 | X86_P0F38)
-#define OPC_PUSH_r 0x50
-#define OPC_POP_r 0x58
-#define OPC_RET 0xc3
-#define OPC_CQO 0x99 /* cdq without REX.W */
+#define OPC_SHIFT_1     0xd1
+#define OPC_SHIFT_Ib    0xc1
+#define OPC_SHIFT_cl    0xd3
+#define OPC_GRP3_Ev     0xf7
+#define OPC_GRP5        0xff
+#define OPC_TESTL       0x85
+#define OPC_TESTB_EbIb  0xf6
+#define OPC_SETCC       (0x90 | X86_P0F | X86_PBYTE_M)
+#define OPC_CMOVCC      (0x40 | X86_P0F)
+#define OPC_JCC_short   0x70
+#define OPC_JCC_long    (0x80 | X86_P0F)
+#define OPC_JMP_short   0xeb
+#define OPC_JMP_long    0xe9
+#define OPC_CALL_Jz     0xe8
+#define OPC_BSWAP       (0xc8 | X86_P0F)
+#define OPC_BSF         (0xbc | X86_P0F)
+#define OPC_BSR         (0xbd | X86_P0F)
+#define OPC_TZCNT       (0xbc | X86_P0F | X86_PF3)
+#define OPC_LZCNT       (0xbd | X86_P0F | X86_PF3)
+#define OPC_POPCNT      (0xb8 | X86_P0F | X86_PF3)
+#define OPC_MOVBE_GyMy  (0xf0 | X86_P0F38)
+#define OPC_MOVBE_MyGy  (0xf1 | X86_P0F38)
+#define OPC_PUSH_r      0x50
+#define OPC_POP_r       0x58
+#define OPC_RET         0xc3
+#define OPC_CQO         0x99 /* cdq without REX.W */
 /* VEX-encoded BMI instructions: map in the escape flag, pp in the prefix flags */
-#define OPC_ANDN (0xf2 | X86_P0F38)
-#define OPC_SHLX (0xf7 | X86_P0F38 | X86_P66)
-#define OPC_SARX (0xf7 | X86_P0F38 | X86_PF3)
-#define OPC_SHRX (0xf7 | X86_P0F38 | X86_PF2)
-#define OPC_RORX (0xf0 | X86_P0F3A | X86_PF2)
+#define OPC_ANDN        (0xf2 | X86_P0F38)
+#define OPC_SHLX        (0xf7 | X86_P0F38 | X86_P66)
+#define OPC_SARX        (0xf7 | X86_P0F38 | X86_PF3)
+#define OPC_SHRX        (0xf7 | X86_P0F38 | X86_PF2)
+#define OPC_RORX        (0xf0 | X86_P0F3A | X86_PF2)
 
 /* ALU group-1 extensions (also the GvEv opcode base >> 3). */
 enum { ARITH_ADD, ARITH_OR, ARITH_ADC, ARITH_SBB, ARITH_AND, ARITH_SUB, ARITH_XOR, ARITH_CMP };
 /* Shift group-2 extensions. */
 enum { SHIFT_ROL = 0, SHIFT_ROR = 1, SHIFT_SHL = 4, SHIFT_SHR = 5, SHIFT_SAR = 7 };
 /* Group-3 (F7) extensions. */
-enum { EXT3_TEST = 0, EXT3_NOT = 2, EXT3_NEG = 3, EXT3_MUL = 4, EXT3_IMUL = 5, EXT3_DIV = 6,
-       EXT3_IDIV = 7 };
+enum {
+    EXT3_TEST = 0,
+    EXT3_NOT = 2,
+    EXT3_NEG = 3,
+    EXT3_MUL = 4,
+    EXT3_IMUL = 5,
+    EXT3_DIV = 6,
+    EXT3_IDIV = 7
+};
 /* Group-5 (FF) extensions. */
 enum { EXT5_CALL = 2, EXT5_JMP = 4 };
 
 /* Condition codes (the low nibble of Jcc/SETcc/CMOVcc). */
 enum {
-    JCC_O, JCC_NO, JCC_B, JCC_AE, JCC_E, JCC_NE, JCC_BE, JCC_A,
-    JCC_S, JCC_NS, JCC_P, JCC_NP, JCC_L, JCC_GE, JCC_LE, JCC_G,
+    JCC_O,
+    JCC_NO,
+    JCC_B,
+    JCC_AE,
+    JCC_E,
+    JCC_NE,
+    JCC_BE,
+    JCC_A,
+    JCC_S,
+    JCC_NS,
+    JCC_P,
+    JCC_NP,
+    JCC_L,
+    JCC_GE,
+    JCC_LE,
+    JCC_G,
 };
 
-static inline bool x86_fits_s8(int64_t v) { return v == (int8_t)v; }
-static inline bool x86_fits_s32(int64_t v) { return v == (int32_t)v; }
-static inline bool x86_fits_u32(int64_t v) { return v == (int64_t)(uint32_t)v; }
+static inline bool x86_fits_s8(int64_t v)
+{
+    return v == (int8_t)v;
+}
+static inline bool x86_fits_s32(int64_t v)
+{
+    return v == (int32_t)v;
+}
+static inline bool x86_fits_u32(int64_t v)
+{
+    return v == (int64_t)(uint32_t)v;
+}
 
-static inline uintptr_t x86_offset(const X86Asm *a) { return (uintptr_t)(a->ptr - a->start); }
+static inline uintptr_t x86_offset(const X86Asm *a)
+{
+    return (uintptr_t)(a->ptr - a->start);
+}
 
-static inline void x86_b(X86Asm *a, uint8_t v) { *a->ptr++ = v; }
+static inline void x86_b(X86Asm *a, uint8_t v)
+{
+    *a->ptr++ = v;
+}
 
 static inline void x86_d32(X86Asm *a, uint32_t v)
 {
@@ -256,7 +306,10 @@ static inline void x86_vex_rr(X86Asm *a, int opc, int r, int v, int rm)
 
 /* --- common instructions --------------------------------------------- */
 
-static inline int x86_w(bool is64) { return is64 ? X86_PW : 0; }
+static inline int x86_w(bool is64)
+{
+    return is64 ? X86_PW : 0;
+}
 
 /* d = s (register move of 32 or 64 bits) */
 static inline void x86_mov_rr(X86Asm *a, bool is64, int d, int s)
@@ -341,8 +394,14 @@ static inline void x86_grp3(X86Asm *a, int ext, bool is64, int r)
     x86_rr(a, OPC_GRP3_Ev | x86_w(is64), ext, r);
 }
 
-static inline void x86_push(X86Asm *a, int r) { x86_opc(a, OPC_PUSH_r + (r & 7), 0, 0, r); }
-static inline void x86_pop(X86Asm *a, int r) { x86_opc(a, OPC_POP_r + (r & 7), 0, 0, r); }
+static inline void x86_push(X86Asm *a, int r)
+{
+    x86_opc(a, OPC_PUSH_r + (r & 7), 0, 0, r);
+}
+static inline void x86_pop(X86Asm *a, int r)
+{
+    x86_opc(a, OPC_POP_r + (r & 7), 0, 0, r);
+}
 
 /* jmp/call rel32 to an absolute address; the caller checks the range */
 static inline void x86_jmp_abs(X86Asm *a, int opc, uintptr_t target)
@@ -361,15 +420,15 @@ static inline bool x86_rel32_ok(const X86Asm *a, uintptr_t target, int insn_len)
 static inline void x86_nops(X86Asm *a, int n)
 {
     static const uint8_t nops[9][8] = {
-        {0},
-        {0x90},
-        {0x66, 0x90},
-        {0x0f, 0x1f, 0x00},
-        {0x0f, 0x1f, 0x40, 0x00},
-        {0x0f, 0x1f, 0x44, 0x00, 0x00},
-        {0x66, 0x0f, 0x1f, 0x44, 0x00, 0x00},
-        {0x0f, 0x1f, 0x80, 0x00, 0x00, 0x00, 0x00},
-        {0x0f, 0x1f, 0x84, 0x00, 0x00, 0x00, 0x00, 0x00},
+        { 0 },
+        { 0x90 },
+        { 0x66, 0x90 },
+        { 0x0f, 0x1f, 0x00 },
+        { 0x0f, 0x1f, 0x40, 0x00 },
+        { 0x0f, 0x1f, 0x44, 0x00, 0x00 },
+        { 0x66, 0x0f, 0x1f, 0x44, 0x00, 0x00 },
+        { 0x0f, 0x1f, 0x80, 0x00, 0x00, 0x00, 0x00 },
+        { 0x0f, 0x1f, 0x84, 0x00, 0x00, 0x00, 0x00, 0x00 },
     };
     while (n > 0) {
         int k = n > 8 ? 8 : n;

@@ -222,8 +222,8 @@ void x86_emit_qemu_st(X86Gen *g, const TCGOp *op, const X86OpArgs *args)
 }
 
 /* Registers saved around the helper call in an alignment slow path. */
-static const int8_t x86_slow_saved[] = {X86_RAX, X86_RCX, X86_RDX, X86_RSI, X86_RDI,
-                                        X86_R8,  X86_R9,  X86_R10, X86_R11};
+static const int8_t x86_slow_saved[] = { X86_RAX, X86_RCX, X86_RDX, X86_RSI, X86_RDI,
+                                         X86_R8,  X86_R9,  X86_R10, X86_R11 };
 
 void x86_emit_slow_paths(X86Gen *g)
 {

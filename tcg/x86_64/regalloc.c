@@ -57,8 +57,14 @@ static const int8_t ra_alloc_order[] = {
     X86_R8,  X86_RSI, X86_RDI, X86_RCX, X86_RDX, X86_RAX,
 };
 
-static inline int temp_idx(X86Gen *g, TCGTemp *ts) { return (int)(ts - g->s->temps); }
-static inline bool temp_is64(TCGTemp *ts) { return ts->type == TCG_TYPE_I64; }
+static inline int temp_idx(X86Gen *g, TCGTemp *ts)
+{
+    return (int)(ts - g->s->temps);
+}
+static inline bool temp_is64(TCGTemp *ts)
+{
+    return ts->type == TCG_TYPE_I64;
+}
 
 static void ra_internal_error(const char *what)
 {
@@ -376,7 +382,10 @@ int ra_temp_in_reg(X86Gen *g, TCGTemp *ts, uint16_t allowed)
     return r;
 }
 
-static int popcount16(uint16_t v) { return __builtin_popcount(v); }
+static int popcount16(uint16_t v)
+{
+    return __builtin_popcount(v);
+}
 
 /* Place one input; see step 1 of the overview. */
 static int load_input(X86Gen *g, TCGTemp *ts, uint16_t regs, bool destroyed, bool dead)
@@ -640,7 +649,7 @@ out:
     g->locked = 0;
 }
 
-static const int8_t ra_arg_regs[6] = {X86_RDI, X86_RSI, X86_RDX, X86_RCX, X86_R8, X86_R9};
+static const int8_t ra_arg_regs[6] = { X86_RDI, X86_RSI, X86_RDX, X86_RCX, X86_R8, X86_R9 };
 
 void ra_call(X86Gen *g, const TCGOp *op)
 {

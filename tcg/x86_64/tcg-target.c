@@ -113,10 +113,10 @@ void x86_emit_jcc_label(X86Gen *g, int cc, TCGLabel *l)
 }
 
 static const int8_t x86_cond_cc[] = {
-    [TCG_COND_EQ] = JCC_E,   [TCG_COND_NE] = JCC_NE,  [TCG_COND_LT] = JCC_L,
-    [TCG_COND_GE] = JCC_GE,  [TCG_COND_LE] = JCC_LE,  [TCG_COND_GT] = JCC_G,
-    [TCG_COND_LTU] = JCC_B,  [TCG_COND_GEU] = JCC_AE, [TCG_COND_LEU] = JCC_BE,
-    [TCG_COND_GTU] = JCC_A,  [TCG_COND_TSTEQ] = JCC_E, [TCG_COND_TSTNE] = JCC_NE,
+    [TCG_COND_EQ] = JCC_E,  [TCG_COND_NE] = JCC_NE,   [TCG_COND_LT] = JCC_L,
+    [TCG_COND_GE] = JCC_GE, [TCG_COND_LE] = JCC_LE,   [TCG_COND_GT] = JCC_G,
+    [TCG_COND_LTU] = JCC_B, [TCG_COND_GEU] = JCC_AE,  [TCG_COND_LEU] = JCC_BE,
+    [TCG_COND_GTU] = JCC_A, [TCG_COND_TSTEQ] = JCC_E, [TCG_COND_TSTNE] = JCC_NE,
 };
 
 /* Set the flags for "a cond b"; b is a register or (breg < 0) bimm. */
@@ -148,7 +148,7 @@ static void x86_emit_cmp(X86Gen *g, TCGCond cond, bool is64, int a, int breg, in
 
 /* --- constraints ----------------------------------------------------- */
 
-static const X86ArgCt ct_none = {0, X86_CST_NONE, -1, false, false};
+static const X86ArgCt ct_none = { 0, X86_CST_NONE, -1, false, false };
 
 static X86ArgCt ct_in(uint16_t regs, int cst)
 {
@@ -179,9 +179,15 @@ static bool op_in_const(X86Gen *g, const TCGOp *op, int i, int64_t *v)
     return ra_is_const(g, arg_temp(op->args[tcg_op_nb_oargs(op) + i]), v);
 }
 
-static int op_width(const TCGOp *op) { return op->type == TCG_TYPE_I64 ? 64 : 32; }
+static int op_width(const TCGOp *op)
+{
+    return op->type == TCG_TYPE_I64 ? 64 : 32;
+}
 
-static uint64_t width_mask(int w) { return w == 64 ? ~0ull : 0xffffffffull; }
+static uint64_t width_mask(int w)
+{
+    return w == 64 ? ~0ull : 0xffffffffull;
+}
 
 /* The bits of a deposit field, and whether the op can take b as an immediate. */
 static bool deposit_imm_ok(const TCGOp *op, int64_t b)
@@ -253,8 +259,7 @@ static void op_constraints(X86Gen *g, const TCGOp *op, X86OpCt *ct)
         ct->out[0] = ct_out(R);
         ct->in[0] = ct_in(IN, X86_CST_NONE);
         ct->in[1] = ct_in(IN, X86_CST_S32);
-        if (op->opc == INDEX_op_and && w == 64 && op_in_const(g, op, 1, &v) &&
-            v == 0xffffffffll) {
+        if (op->opc == INDEX_op_and && w == 64 && op_in_const(g, op, 1, &v) && v == 0xffffffffll) {
             ct->in[1].cst = X86_CST_ANY; /* emitted as a 32-bit mov */
         }
         ct->prefer_in = 0;
@@ -296,9 +301,8 @@ static void op_constraints(X86Gen *g, const TCGOp *op, X86OpCt *ct)
             ct->in[0] = ct_in(IN, X86_CST_NONE);
             ct->in[1] = ct_in(R, X86_CST_ANY);
             ct->prefer_in = 0;
-        } else if (x86_have(X86_FEAT_BMI2) &&
-                   (op->opc == INDEX_op_shl || op->opc == INDEX_op_shr ||
-                    op->opc == INDEX_op_sar)) {
+        } else if (x86_have(X86_FEAT_BMI2) && (op->opc == INDEX_op_shl || op->opc == INDEX_op_shr ||
+                                               op->opc == INDEX_op_sar)) {
             ct->out[0] = ct_out(R);
             ct->in[0] = ct_in(IN, X86_CST_NONE);
             ct->in[1] = ct_in(R, X86_CST_NONE);
@@ -869,8 +873,8 @@ static void emit_host_st(X86Gen *g, const TCGOp *op, const X86OpArgs *r)
     }
     ldst_addr(g, r, r->i[1], (intptr_t)op->args[2], &b, &x, &disp);
     if (r->i[0] >= 0) {
-        static const int opcs[4] = {OPC_MOVB_EbGb, OPC_MOVL_EvGv | X86_P66, OPC_MOVL_EvGv,
-                                    OPC_MOVL_EvGv | X86_PW};
+        static const int opcs[4] = { OPC_MOVB_EbGb, OPC_MOVL_EvGv | X86_P66, OPC_MOVL_EvGv,
+                                     OPC_MOVL_EvGv | X86_PW };
         x86_rm_sib(as, opcs[size], r->i[0], b, x, 0, disp);
         return;
     }
@@ -1150,10 +1154,9 @@ static bool emit_ld_brcond(X86Gen *g, const TCGOp *ld, const TCGOp *br)
     int64_t c;
 
     if (ld->opc != INDEX_op_ld || ld->type != TCG_TYPE_I32 || br->opc != INDEX_op_brcond ||
-        br->type != TCG_TYPE_I32 || base->kind != TEMP_FIXED ||
-        arg_temp(br->args[0]) != t || arg_temp(br->args[1]) == t || !IS_DEAD_ARG(br, 0) ||
-        NEED_SYNC_ARG(ld, 0) || !x86_fits_s32((int64_t)ld->args[2]) ||
-        !ra_is_const(g, arg_temp(br->args[1]), &c)) {
+        br->type != TCG_TYPE_I32 || base->kind != TEMP_FIXED || arg_temp(br->args[0]) != t ||
+        arg_temp(br->args[1]) == t || !IS_DEAD_ARG(br, 0) || NEED_SYNC_ARG(ld, 0) ||
+        !x86_fits_s32((int64_t)ld->args[2]) || !ra_is_const(g, arg_temp(br->args[1]), &c)) {
         return false;
     }
     cond = (TCGCond)br->args[2];
@@ -1334,8 +1337,8 @@ static int x86_gen_code(TCGContext *s, void *buf, size_t buf_size, TCGGenResult 
     for (i = 0; i < g->nb_relocs; i++) {
         X86Reloc *rl = &g->relocs[i];
         uint8_t *field = as->start + rl->ofs;
-        uintptr_t target = rl->label->has_value ? rl->label->value
-                                                : (uintptr_t)s->code_gen_epilogue;
+        uintptr_t target =
+            rl->label->has_value ? rl->label->value : (uintptr_t)s->code_gen_epilogue;
         int32_t rel = (int32_t)(target - ((uintptr_t)field + 4));
         memcpy(field, &rel, 4);
     }
@@ -1345,15 +1348,15 @@ static int x86_gen_code(TCGContext *s, void *buf, size_t buf_size, TCGGenResult 
     return (int)x86_offset(as);
 }
 
-static const int8_t x86_saved_regs[] = {X86_RBP, X86_RBX, X86_R12, X86_R13, X86_R14, X86_R15};
+static const int8_t x86_saved_regs[] = { X86_RBP, X86_RBX, X86_R12, X86_R13, X86_R14, X86_R15 };
 
 static size_t x86_init(TCGContext *s, void *buf, size_t buf_size)
 {
-    X86Asm a = {buf, buf, (uint8_t *)buf + buf_size};
+    X86Asm a = { buf, buf, (uint8_t *)buf + buf_size };
     int i;
 
-    x86_host_features = x86_force_features >= 0 ? (unsigned)x86_force_features
-                                                : x86_detect_features();
+    x86_host_features =
+        x86_force_features >= 0 ? (unsigned)x86_force_features : x86_detect_features();
     /* uintptr_t prologue(env, code, guest_base) */
     for (i = 0; i < (int)sizeof(x86_saved_regs); i++) {
         x86_push(&a, x86_saved_regs[i]);

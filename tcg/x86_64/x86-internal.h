@@ -13,23 +13,23 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "tcg/tcg.h"
 #include "emit.h"
+#include "tcg/tcg.h"
 
 #define X86_REG_BIT(r) ((uint16_t)(1u << (r)))
 
 /* env lives in rbp, guest_base (when it does not fit in a disp32) in r14 */
-#define X86_AREG0 X86_RBP
+#define X86_AREG0          X86_RBP
 #define X86_GUEST_BASE_REG X86_R14
 
 /* Registers the allocator may hand out. */
-#define X86_ALLOC_REGS                                                                   \
-    ((uint16_t)(0xffff & ~(X86_REG_BIT(X86_RSP) | X86_REG_BIT(X86_RBP) |             \
-                           X86_REG_BIT(X86_GUEST_BASE_REG))))
+#define X86_ALLOC_REGS                                                                             \
+    ((uint16_t)(0xffff &                                                                           \
+                ~(X86_REG_BIT(X86_RSP) | X86_REG_BIT(X86_RBP) | X86_REG_BIT(X86_GUEST_BASE_REG))))
 /* Clobbered by a SysV call. */
-#define X86_CALL_CLOBBERED                                                               \
-    ((uint16_t)(X86_REG_BIT(X86_RAX) | X86_REG_BIT(X86_RCX) | X86_REG_BIT(X86_RDX) |   \
-                X86_REG_BIT(X86_RSI) | X86_REG_BIT(X86_RDI) | X86_REG_BIT(X86_R8) |    \
+#define X86_CALL_CLOBBERED                                                                         \
+    ((uint16_t)(X86_REG_BIT(X86_RAX) | X86_REG_BIT(X86_RCX) | X86_REG_BIT(X86_RDX) |               \
+                X86_REG_BIT(X86_RSI) | X86_REG_BIT(X86_RDI) | X86_REG_BIT(X86_R8) |                \
                 X86_REG_BIT(X86_R9) | X86_REG_BIT(X86_R10) | X86_REG_BIT(X86_R11)))
 /* Inputs that are only read may also be the env register. */
 #define X86_IN_REGS ((uint16_t)(X86_ALLOC_REGS | X86_REG_BIT(X86_AREG0)))
@@ -42,18 +42,21 @@
  */
 #define X86_CALL_STACK_ARGS (TCG_MAX_CALL_IARGS - 6)
 #define X86_FRAME_SLOTS_OFS (X86_CALL_STACK_ARGS * 8)
-#define X86_FRAME_SIZE (X86_FRAME_SLOTS_OFS + TCG_MAX_TEMPS * 8 + 8)
+#define X86_FRAME_SIZE      (X86_FRAME_SLOTS_OFS + TCG_MAX_TEMPS * 8 + 8)
 
 /* Host features found with cpuid at init. */
-#define X86_FEAT_BMI1 0x01   /* andn, tzcnt */
-#define X86_FEAT_BMI2 0x02   /* shlx/shrx/sarx, rorx */
-#define X86_FEAT_LZCNT 0x04
+#define X86_FEAT_BMI1   0x01 /* andn, tzcnt */
+#define X86_FEAT_BMI2   0x02 /* shlx/shrx/sarx, rorx */
+#define X86_FEAT_LZCNT  0x04
 #define X86_FEAT_POPCNT 0x08
-#define X86_FEAT_MOVBE 0x10
+#define X86_FEAT_MOVBE  0x10
 extern unsigned x86_host_features;
 /* Tests: the feature set init uses instead of cpuid's (-1: use cpuid). */
 extern int x86_force_features;
-static inline bool x86_have(unsigned f) { return (x86_host_features & f) != 0; }
+static inline bool x86_have(unsigned f)
+{
+    return (x86_host_features & f) != 0;
+}
 
 /* Which constants an input accepts as an immediate. */
 enum {
@@ -70,14 +73,14 @@ typedef struct X86ArgCt {
     bool newreg;    /* output: must not share a register with any input */
 } X86ArgCt;
 
-#define X86_MAX_IN 6
-#define X86_MAX_OUT 2
+#define X86_MAX_IN      6
+#define X86_MAX_OUT     2
 #define X86_MAX_SCRATCH 2
 
 typedef struct X86OpCt {
     X86ArgCt out[X86_MAX_OUT];
     X86ArgCt in[X86_MAX_IN];
-    uint16_t clobber;  /* registers the op destroys besides its outputs */
+    uint16_t clobber; /* registers the op destroys besides its outputs */
     uint8_t nb_scratch;
     int8_t prefer_in;  /* output 0 would like this input's register (-1: none) */
     bool sync_globals; /* write globals back before the outputs change */
@@ -100,13 +103,13 @@ typedef struct X86Reloc {
 /* Out-of-line code emitted after the block (misaligned access fault, and
  * later the softmmu TLB-miss paths). */
 typedef struct X86SlowPath {
-    uint32_t jcc_ofs;  /* rel32 field of the branch into the slow path */
-    uint32_t ret_ofs;  /* code offset reported as the helper's return address */
+    uint32_t jcc_ofs; /* rel32 field of the branch into the slow path */
+    uint32_t ret_ofs; /* code offset reported as the helper's return address */
     uint32_t oi;
     int8_t addr_reg;
 } X86SlowPath;
 
-#define X86_MAX_RELOCS TCG_MAX_OPS
+#define X86_MAX_RELOCS     TCG_MAX_OPS
 #define X86_MAX_SLOW_PATHS TCG_MAX_OPS
 
 typedef struct X86Gen {
@@ -166,8 +169,8 @@ void ra_mov(X86Gen *g, const TCGOp *op);
 void ra_call(X86Gen *g, const TCGOp *op);
 /* Basic-block boundaries. */
 void ra_sync_globals(X86Gen *g);
-void ra_bb_sync(X86Gen *g);   /* before a conditional branch */
-void ra_bb_drop(X86Gen *g);   /* before a label or an unconditional branch */
+void ra_bb_sync(X86Gen *g); /* before a conditional branch */
+void ra_bb_drop(X86Gen *g); /* before a label or an unconditional branch */
 /* Memory operand of a temp's slot. */
 void ra_temp_mem(X86Gen *g, TCGTemp *ts, int *base, int32_t *disp);
 

@@ -26,7 +26,7 @@
 #include "tcg/tcg.h"
 
 #define CODE_SIZE (4u << 20)
-#define NG 8
+#define NG        8
 
 typedef struct Env {
     uint64_t r[NG];
@@ -54,8 +54,10 @@ static uint64_t rnd(void)
 
 static uint64_t rnd_val(void)
 {
-    static const uint64_t special[] = {0, 1, 31, 32, 63, 0x7fffffff, 0x80000000, 0xffffffff,
-                                       0x100000000ull, ~0ull, 1ull << 63, (1ull << 63) - 1};
+    static const uint64_t special[] = { 0,          1,          31,
+                                        32,         63,         0x7fffffff,
+                                        0x80000000, 0xffffffff, 0x100000000ull,
+                                        ~0ull,      1ull << 63, (1ull << 63) - 1 };
     switch (rnd() % 4) {
     case 0:
         return special[rnd() % (sizeof(special) / sizeof(special[0]))];
@@ -100,7 +102,10 @@ static uint8_t *gen(void)
     return p;
 }
 
-static uintptr_t run(const void *code) { return tcg_backend_x86_64.exec(&env, code); }
+static uintptr_t run(const void *code)
+{
+    return tcg_backend_x86_64.exec(&env, code);
+}
 
 /* ------------------------------------------------------------------ */
 /* Feature fallbacks. */
@@ -187,14 +192,16 @@ static void gen_binop(TCGOpcode opc, bool is64, bool b_const, uint64_t bval)
 
 static void test_features(void)
 {
-    static const TCGOpcode ops[] = {INDEX_op_clz, INDEX_op_ctz, INDEX_op_ctpop, INDEX_op_andc,
-                                    INDEX_op_orc, INDEX_op_shl, INDEX_op_shr, INDEX_op_sar,
-                                    INDEX_op_rotl, INDEX_op_rotr};
+    static const TCGOpcode ops[] = { INDEX_op_clz,  INDEX_op_ctz, INDEX_op_ctpop, INDEX_op_andc,
+                                     INDEX_op_orc,  INDEX_op_shl, INDEX_op_shr,   INDEX_op_sar,
+                                     INDEX_op_rotl, INDEX_op_rotr };
     static const struct {
         int f;
         const char *name;
-    } sets[] = {{-1, "host"}, {0, "baseline"}, {X86_FEAT_BMI2, "bmi2 only"},
-                {X86_FEAT_BMI1 | X86_FEAT_LZCNT | X86_FEAT_POPCNT, "bmi1+lzcnt+popcnt"}};
+    } sets[] = { { -1, "host" },
+                 { 0, "baseline" },
+                 { X86_FEAT_BMI2, "bmi2 only" },
+                 { X86_FEAT_BMI1 | X86_FEAT_LZCNT | X86_FEAT_POPCNT, "bmi1+lzcnt+popcnt" } };
 
     for (size_t s = 0; s < sizeof(sets) / sizeof(sets[0]); s++) {
         setup(sets[s].f);
@@ -231,7 +238,10 @@ static void test_features(void)
                         }
                     }
                     tap_ok(ok, "%s: %s_i%d, b %s", sets[s].name, tcg_op_defs[ops[k]].name,
-                           is64 ? 64 : 32, mode == 0 ? "reg" : mode == 1 ? "=width" : "const");
+                           is64 ? 64 : 32,
+                           mode == 0   ? "reg"
+                           : mode == 1 ? "=width"
+                                       : "const");
                 }
             }
         }
@@ -280,7 +290,9 @@ static void test_guest_memory(void)
     static const struct {
         const char *name;
         int mode;
-    } modes[] = {{"guest_base 0", 0}, {"guest_base in disp32", 1}, {"guest_base in r14", 2}};
+    } modes[] = { { "guest_base 0", 0 },
+                  { "guest_base in disp32", 1 },
+                  { "guest_base in r14", 2 } };
 
     for (size_t m = 0; m < 3; m++) {
         for (int feat = 0; feat < 2; feat++) {
@@ -304,8 +316,8 @@ static void test_guest_memory(void)
             }
             for (int size = 0; size < 4 && ok; size++) {
                 for (int flags = 0; flags < 4 && ok; flags++) {
-                    MemOp mop = (MemOp)(size | ((flags & 1) ? MO_SIGN : 0) |
-                                        ((flags & 2) ? MO_BSWAP : 0));
+                    MemOp mop =
+                        (MemOp)(size | ((flags & 1) ? MO_SIGN : 0) | ((flags & 2) ? MO_BSWAP : 0));
                     for (int is64 = 0; is64 < 2 && ok; is64++) {
                         uint8_t *code;
                         if (!is64 && size == MO_64) {
@@ -321,8 +333,7 @@ static void test_guest_memory(void)
                             tcg_gen_addi_i64(a2, g_r[0], 16);
                             tcg_gen_qemu_st_i64(g_r[1], a2, 0, mop);
                             tcg_gen_addi_i64(a2, g_r[0], 32);
-                            tcg_gen_qemu_st_i64(tcg_constant_i64(0x1122334455667788ll), a2, 0,
-                                                mop);
+                            tcg_gen_qemu_st_i64(tcg_constant_i64(0x1122334455667788ll), a2, 0, mop);
                         } else {
                             TCGv_i32 v = tcg_temp_new_i32();
                             tcg_gen_qemu_ld_i32(v, g_r[0], 0, mop);
@@ -355,7 +366,8 @@ static void test_guest_memory(void)
                             }
                             uint8_t after = guest_host[off + 16 + n];
                             run(code);
-                            if (env.out[0] != want || memcmp(guest_host + off + 16, expect16, (size_t)n) ||
+                            if (env.out[0] != want ||
+                                memcmp(guest_host + off + 16, expect16, (size_t)n) ||
                                 memcmp(guest_host + off + 32, expect32, (size_t)n) ||
                                 guest_host[off + 16 + n] != after) {
                                 tap_diag("memop %#x i%d: loaded %#" PRIx64 " want %#" PRIx64, mop,
@@ -366,8 +378,8 @@ static void test_guest_memory(void)
                     }
                 }
             }
-            tap_ok(ok, "%s (%s): qemu_ld/st of every size, sign and byte order",
-                   modes[m].name, feat ? "host features" : "no movbe");
+            tap_ok(ok, "%s (%s): qemu_ld/st of every size, sign and byte order", modes[m].name,
+                   feat ? "host features" : "no movbe");
         }
     }
     tcg_ctx->guest_base = 0;
@@ -442,7 +454,10 @@ static uint64_t helper10(uint64_t a, uint64_t b, uint64_t c, uint64_t d, uint64_
     return a + 3 * b + 5 * c + 7 * d + 11 * e + 13 * f + 17 * g + 19 * h + 23 * i + 29 * j;
 }
 
-static uint32_t helper_i32(uint32_t a, uint64_t b) { return a * 7 + (uint32_t)(b >> 32); }
+static uint32_t helper_i32(uint32_t a, uint64_t b)
+{
+    return a * 7 + (uint32_t)(b >> 32);
+}
 
 static void test_calls(void)
 {
@@ -459,10 +474,9 @@ static void test_calls(void)
     TCGv_i64 r = tcg_temp_new_i64();
     TCGv_i32 r32 = tcg_temp_new_i32();
     /* args: temps, a global, big constants on the stack, the same temp twice */
-    tcg_gen_call(helper10, 0, tcgv64(r), tcgv64(t[0]), tcgv64(t[1]), tcgv64(g_r[2]),
-                 tcgv64(t[3]), tcgv64(t[4]), tcgv64(t[5]),
-                 tcgv64(tcg_constant_i64(0x123456789abcll)), tcgv64(t[7]), tcgv64(t[7]),
-                 tcgv64(tcg_constant_i64(-5)));
+    tcg_gen_call(helper10, 0, tcgv64(r), tcgv64(t[0]), tcgv64(t[1]), tcgv64(g_r[2]), tcgv64(t[3]),
+                 tcgv64(t[4]), tcgv64(t[5]), tcgv64(tcg_constant_i64(0x123456789abcll)),
+                 tcgv64(t[7]), tcgv64(t[7]), tcgv64(tcg_constant_i64(-5)));
     tcg_gen_call(helper_i32, TCG_CALL_NO_RWG, tcgv32(r32), tcgv32(g_w[1]), tcgv64(t[9]));
     for (int i = 0; i < 14; i++) {
         tcg_gen_add_i64(r, r, t[i]);
@@ -491,8 +505,8 @@ static void test_calls(void)
         run(code);
         ok = env.out[0] == want && env.out[1] == want32;
         if (!ok) {
-            tap_diag("got %#" PRIx64 "/%#" PRIx64 " want %#" PRIx64 "/%#x", env.out[0],
-                     env.out[1], want, want32);
+            tap_diag("got %#" PRIx64 "/%#" PRIx64 " want %#" PRIx64 "/%#x", env.out[0], env.out[1],
+                     want, want32);
         }
     }
     tap_ok(ok, "calls: 10 args (4 on the stack), 14 values live across two calls");
@@ -562,8 +576,9 @@ static void test_chaining(void)
     tap_ok(ok, "goto_ptr: into another block, and to the epilogue returning 0");
 
     /* exit_tb values of every width */
-    static const uintptr_t vals[] = {0, 1, 0x7fffffff, 0x80000000, 0xffffffff, 0x123456789abcull,
-                                     ~(uintptr_t)0};
+    static const uintptr_t vals[] = {
+        0, 1, 0x7fffffff, 0x80000000, 0xffffffff, 0x123456789abcull, ~(uintptr_t)0
+    };
     ok = true;
     for (size_t i = 0; i < sizeof(vals) / sizeof(vals[0]) && ok; i++) {
         tcg_func_start(tcg_ctx);
@@ -580,7 +595,7 @@ static bool eval_cond(TCGCond c, uint64_t a, uint64_t b);
  * compare with a memory operand), for every condition. */
 static void test_ld_brcond(void)
 {
-    static const int32_t consts[] = {0, 1, -1, 0x7f, 0x80, -0x81, 0x12345678};
+    static const int32_t consts[] = { 0, 1, -1, 0x7f, 0x80, -0x81, 0x12345678 };
     bool ok = true;
 
     setup(-1);
@@ -660,9 +675,31 @@ static void test_overflow(void)
 /* ------------------------------------------------------------------ */
 /* Random programs over TB temps and globals, against an interpreter. */
 
-enum { P_ADD, P_SUB, P_MUL, P_AND, P_OR, P_XOR, P_SHLI, P_SHR, P_SAR, P_ROTLI, P_NEG, P_NOT,
-       P_MOVI, P_MOV, P_SETCOND, P_MOVCOND, P_EXT32U, P_EXT8S, P_CALL, P_DIVU, P_ADDI, P_SKIP,
-       P_NB };
+enum {
+    P_ADD,
+    P_SUB,
+    P_MUL,
+    P_AND,
+    P_OR,
+    P_XOR,
+    P_SHLI,
+    P_SHR,
+    P_SAR,
+    P_ROTLI,
+    P_NEG,
+    P_NOT,
+    P_MOVI,
+    P_MOV,
+    P_SETCOND,
+    P_MOVCOND,
+    P_EXT32U,
+    P_EXT8S,
+    P_CALL,
+    P_DIVU,
+    P_ADDI,
+    P_SKIP,
+    P_NB
+};
 
 typedef struct PInsn {
     int kind;
@@ -671,10 +708,13 @@ typedef struct PInsn {
     TCGCond cond;
 } PInsn;
 
-#define PV 20 /* values: 0..11 TB temps, 12..19 globals r0..r7 */
+#define PV   20 /* values: 0..11 TB temps, 12..19 globals r0..r7 */
 #define PLEN 48
 
-static uint64_t prog_helper(uint64_t a, uint64_t b) { return a * 31 + (b ^ (b >> 7)); }
+static uint64_t prog_helper(uint64_t a, uint64_t b)
+{
+    return a * 31 + (b ^ (b >> 7));
+}
 
 static bool eval_cond(TCGCond c, uint64_t a, uint64_t b)
 {
@@ -730,38 +770,80 @@ static void prog_eval(const PInsn *p, int n, uint64_t *v)
         const PInsn *q = &p[i];
         uint64_t a = v[q->a], b = v[q->b], r;
         switch (q->kind) {
-        case P_ADD: r = a + b; break;
-        case P_SUB: r = a - b; break;
-        case P_MUL: r = a * b; break;
-        case P_AND: r = a & b; break;
-        case P_OR: r = a | b; break;
-        case P_XOR: r = a ^ b; break;
-        case P_SHLI: r = a << (q->imm & 63); break;
-        case P_SHR: r = a >> (b & 63); break;
-        case P_SAR: r = (uint64_t)((int64_t)a >> (b & 63)); break;
+        case P_ADD:
+            r = a + b;
+            break;
+        case P_SUB:
+            r = a - b;
+            break;
+        case P_MUL:
+            r = a * b;
+            break;
+        case P_AND:
+            r = a & b;
+            break;
+        case P_OR:
+            r = a | b;
+            break;
+        case P_XOR:
+            r = a ^ b;
+            break;
+        case P_SHLI:
+            r = a << (q->imm & 63);
+            break;
+        case P_SHR:
+            r = a >> (b & 63);
+            break;
+        case P_SAR:
+            r = (uint64_t)((int64_t)a >> (b & 63));
+            break;
         case P_ROTLI: {
             unsigned k = (unsigned)(q->imm & 63);
             r = k ? (a << k) | (a >> (64 - k)) : a;
             break;
         }
-        case P_NEG: r = -a; break;
-        case P_NOT: r = ~a; break;
-        case P_MOVI: r = (uint64_t)q->imm; break;
-        case P_MOV: r = a; break;
-        case P_SETCOND: r = eval_cond(q->cond, a, b); break;
-        case P_MOVCOND: r = eval_cond(q->cond, a, b) ? v[q->c] : v[q->d]; break;
-        case P_EXT32U: r = (uint32_t)a; break;
-        case P_EXT8S: r = (uint64_t)(int64_t)(int8_t)a; break;
-        case P_CALL: r = prog_helper(a, b); break;
-        case P_DIVU: r = a / (b | 1); break;
-        case P_ADDI: r = a + (uint64_t)(int64_t)(int32_t)q->imm; break;
+        case P_NEG:
+            r = -a;
+            break;
+        case P_NOT:
+            r = ~a;
+            break;
+        case P_MOVI:
+            r = (uint64_t)q->imm;
+            break;
+        case P_MOV:
+            r = a;
+            break;
+        case P_SETCOND:
+            r = eval_cond(q->cond, a, b);
+            break;
+        case P_MOVCOND:
+            r = eval_cond(q->cond, a, b) ? v[q->c] : v[q->d];
+            break;
+        case P_EXT32U:
+            r = (uint32_t)a;
+            break;
+        case P_EXT8S:
+            r = (uint64_t)(int64_t)(int8_t)a;
+            break;
+        case P_CALL:
+            r = prog_helper(a, b);
+            break;
+        case P_DIVU:
+            r = a / (b | 1);
+            break;
+        case P_ADDI:
+            r = a + (uint64_t)(int64_t)(int32_t)q->imm;
+            break;
         case P_SKIP:
             /* if (a cond b) skip the next insn */
             if (eval_cond(q->cond, a, b)) {
                 i++;
             }
             continue;
-        default: r = 0; break;
+        default:
+            r = 0;
+            break;
         }
         v[q->d] = r;
     }
@@ -775,13 +857,27 @@ static void prog_gen(const PInsn *p, int n, TCGv_i64 *t)
         const PInsn *q = &p[i];
         TCGv_i64 d = t[q->d], a = t[q->a], b = t[q->b];
         switch (q->kind) {
-        case P_ADD: tcg_gen_add_i64(d, a, b); break;
-        case P_SUB: tcg_gen_sub_i64(d, a, b); break;
-        case P_MUL: tcg_gen_mul_i64(d, a, b); break;
-        case P_AND: tcg_gen_and_i64(d, a, b); break;
-        case P_OR: tcg_gen_or_i64(d, a, b); break;
-        case P_XOR: tcg_gen_xor_i64(d, a, b); break;
-        case P_SHLI: tcg_gen_shli_i64(d, a, q->imm & 63); break;
+        case P_ADD:
+            tcg_gen_add_i64(d, a, b);
+            break;
+        case P_SUB:
+            tcg_gen_sub_i64(d, a, b);
+            break;
+        case P_MUL:
+            tcg_gen_mul_i64(d, a, b);
+            break;
+        case P_AND:
+            tcg_gen_and_i64(d, a, b);
+            break;
+        case P_OR:
+            tcg_gen_or_i64(d, a, b);
+            break;
+        case P_XOR:
+            tcg_gen_xor_i64(d, a, b);
+            break;
+        case P_SHLI:
+            tcg_gen_shli_i64(d, a, q->imm & 63);
+            break;
         case P_SHR: {
             TCGv_i64 k = tcg_temp_ebb_new_i64();
             tcg_gen_andi_i64(k, b, 63);
@@ -794,15 +890,33 @@ static void prog_gen(const PInsn *p, int n, TCGv_i64 *t)
             tcg_gen_sar_i64(d, a, k);
             break;
         }
-        case P_ROTLI: tcg_gen_rotli_i64(d, a, q->imm & 63); break;
-        case P_NEG: tcg_gen_neg_i64(d, a); break;
-        case P_NOT: tcg_gen_not_i64(d, a); break;
-        case P_MOVI: tcg_gen_movi_i64(d, q->imm); break;
-        case P_MOV: tcg_gen_mov_i64(d, a); break;
-        case P_SETCOND: tcg_gen_setcond_i64(q->cond, d, a, b); break;
-        case P_MOVCOND: tcg_gen_movcond_i64(q->cond, d, a, b, t[q->c], d); break;
-        case P_EXT32U: tcg_gen_ext32u_i64(d, a); break;
-        case P_EXT8S: tcg_gen_ext8s_i64(d, a); break;
+        case P_ROTLI:
+            tcg_gen_rotli_i64(d, a, q->imm & 63);
+            break;
+        case P_NEG:
+            tcg_gen_neg_i64(d, a);
+            break;
+        case P_NOT:
+            tcg_gen_not_i64(d, a);
+            break;
+        case P_MOVI:
+            tcg_gen_movi_i64(d, q->imm);
+            break;
+        case P_MOV:
+            tcg_gen_mov_i64(d, a);
+            break;
+        case P_SETCOND:
+            tcg_gen_setcond_i64(q->cond, d, a, b);
+            break;
+        case P_MOVCOND:
+            tcg_gen_movcond_i64(q->cond, d, a, b, t[q->c], d);
+            break;
+        case P_EXT32U:
+            tcg_gen_ext32u_i64(d, a);
+            break;
+        case P_EXT8S:
+            tcg_gen_ext8s_i64(d, a);
+            break;
         case P_CALL:
             tcg_gen_call(prog_helper, TCG_CALL_NO_RWG, tcgv64(d), tcgv64(a), tcgv64(b));
             break;
@@ -812,12 +926,15 @@ static void prog_gen(const PInsn *p, int n, TCGv_i64 *t)
             tcg_gen_divu_i64(d, a, k);
             break;
         }
-        case P_ADDI: tcg_gen_addi_i64(d, a, (int32_t)q->imm); break;
+        case P_ADDI:
+            tcg_gen_addi_i64(d, a, (int32_t)q->imm);
+            break;
         case P_SKIP:
             skip = gen_new_label();
             tcg_gen_brcond_i64(q->cond, a, b, skip);
             continue;
-        default: break;
+        default:
+            break;
         }
         if (skip) {
             gen_set_label(skip);

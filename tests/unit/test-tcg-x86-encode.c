@@ -15,16 +15,16 @@
 #include "../../tcg/x86_64/emit.h"
 #include "tap.h"
 
-static const char *const r64[16] = {"rax", "rcx", "rdx", "rbx", "rsp", "rbp", "rsi", "rdi",
-                                    "r8",  "r9",  "r10", "r11", "r12", "r13", "r14", "r15"};
-static const char *const r32[16] = {"eax", "ecx", "edx", "ebx", "esp", "ebp", "esi", "edi",
-                                    "r8d", "r9d", "r10d", "r11d", "r12d", "r13d", "r14d", "r15d"};
-static const char *const r16[16] = {"ax",  "cx",  "dx",   "bx",   "sp",   "bp",   "si",   "di",
-                                    "r8w", "r9w", "r10w", "r11w", "r12w", "r13w", "r14w", "r15w"};
-static const char *const r8[16] = {"al",  "cl",  "dl",   "bl",   "spl",  "bpl",  "sil",  "dil",
-                                   "r8b", "r9b", "r10b", "r11b", "r12b", "r13b", "r14b", "r15b"};
-static const char *const cc_name[16] = {"o", "no", "b",  "ae", "e", "ne", "be", "a",
-                                        "s", "ns", "p",  "np", "l", "ge", "le", "g"};
+static const char *const r64[16] = { "rax", "rcx", "rdx", "rbx", "rsp", "rbp", "rsi", "rdi",
+                                     "r8",  "r9",  "r10", "r11", "r12", "r13", "r14", "r15" };
+static const char *const r32[16] = { "eax", "ecx", "edx",  "ebx",  "esp",  "ebp",  "esi",  "edi",
+                                     "r8d", "r9d", "r10d", "r11d", "r12d", "r13d", "r14d", "r15d" };
+static const char *const r16[16] = { "ax",  "cx",  "dx",   "bx",   "sp",   "bp",   "si",   "di",
+                                     "r8w", "r9w", "r10w", "r11w", "r12w", "r13w", "r14w", "r15w" };
+static const char *const r8[16] = { "al",  "cl",  "dl",   "bl",   "spl",  "bpl",  "sil",  "dil",
+                                    "r8b", "r9b", "r10b", "r11b", "r12b", "r13b", "r14b", "r15b" };
+static const char *const cc_name[16] = { "o", "no", "b", "ae", "e", "ne", "be", "a",
+                                         "s", "ns", "p", "np", "l", "ge", "le", "g" };
 
 static csh cs;
 static uint8_t buf[64];
@@ -136,8 +136,9 @@ static void test_mov_rr(void)
 
 static void test_movi(void)
 {
-    static const int64_t vals[] = {0, 1, 0x7f, 0x80000000, 0xffffffff, -1, -2, INT32_MIN,
-                                   0x100000000ll, 0x123456789abcdef0ll, INT64_MIN};
+    static const int64_t vals[] = { 0,        1,  0x7f,      0x80000000,    0xffffffff,
+                                    -1,       -2, INT32_MIN, 0x100000000ll, 0x123456789abcdef0ll,
+                                    INT64_MIN };
     char e[128], n[32];
 
     group_start();
@@ -169,7 +170,7 @@ static void test_movi(void)
 
 static void test_mem_forms(void)
 {
-    static const int32_t disps[] = {0, 1, -8, 0x7f, 0x80, -0x80, -0x81, 0x12345, INT32_MIN};
+    static const int32_t disps[] = { 0, 1, -8, 0x7f, 0x80, -0x80, -0x81, 0x12345, INT32_MIN };
     char e[128], m[64];
 
     group_start();
@@ -271,8 +272,8 @@ static void test_loads_stores(void)
 
 static void test_alu(void)
 {
-    static const char *const names[8] = {"add", "or", "adc", "sbb", "and", "sub", "xor", "cmp"};
-    static const int32_t imms[] = {1, -1, 0x7f, 0x80, -0x80, -0x81, 0x12345678};
+    static const char *const names[8] = { "add", "or", "adc", "sbb", "and", "sub", "xor", "cmp" };
+    static const int32_t imms[] = { 1, -1, 0x7f, 0x80, -0x80, -0x81, 0x12345678 };
     char e[128], n[32];
 
     group_start();
@@ -320,9 +321,12 @@ static void test_shift_grp3(void)
     static const struct {
         int op;
         const char *name;
-    } sh[] = {{SHIFT_ROL, "rol"}, {SHIFT_ROR, "ror"}, {SHIFT_SHL, "shl"}, {SHIFT_SHR, "shr"},
-              {SHIFT_SAR, "sar"}};
-    static const char *const g3[8] = {"test", "", "not", "neg", "mul", "imul", "div", "idiv"};
+    } sh[] = { { SHIFT_ROL, "rol" },
+               { SHIFT_ROR, "ror" },
+               { SHIFT_SHL, "shl" },
+               { SHIFT_SHR, "shr" },
+               { SHIFT_SAR, "sar" } };
+    static const char *const g3[8] = { "test", "", "not", "neg", "mul", "imul", "div", "idiv" };
     char e[128];
 
     group_start();
@@ -518,7 +522,7 @@ static void test_branches(void)
 
     /* rel32 jumps/calls decode to the intended absolute target */
     for (int k = 0; k < 3 && ok; k++) {
-        static const int opcs[3] = {OPC_JMP_long, OPC_CALL_Jz, -1};
+        static const int opcs[3] = { OPC_JMP_long, OPC_CALL_Jz, -1 };
         uintptr_t target = (uintptr_t)buf + 0x123456;
         begin();
         if (opcs[k] >= 0) {
