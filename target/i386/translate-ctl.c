@@ -302,9 +302,7 @@ void gen_op_loop(DisasContext *s, X86DecodedInsn *d)
         break;
     }
     gen_set_label(not_taken);
-    gen_jmp_to(s, disas_next_eip(s));
-    gen_set_label(taken);
-    gen_jmp_to(s, target);
+    gen_branch_exits(s, taken, target);
 }
 
 /* ---------------------------------------------------------------------- */

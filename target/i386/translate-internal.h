@@ -25,6 +25,8 @@ void gen_ext(MemOp ot, TCGv_i64 d, TCGv_i64 a, bool sign);
 void gen_jmp_to(DisasContext *s, uint64_t eip);     /* direct jump, ends the TB */
 void gen_jmp_indirect(DisasContext *s, TCGv_i64 eip); /* ends the TB */
 void gen_jcc(DisasContext *s, int b, uint64_t target_eip);
+/* fall through to the next insn, or `taken` (already branched to) to target */
+void gen_branch_exits(DisasContext *s, TCGLabel *taken, uint64_t target_eip);
 void gen_exception_err(DisasContext *s, int excp, int err);
 void gen_exception_next(DisasContext *s, int excp, int err); /* trap: next eip */
 uint64_t disas_next_eip(DisasContext *s);

@@ -593,16 +593,26 @@ void gen_jmp_indirect(DisasContext *s, TCGv_i64 eip)
     s->base.is_jmp = DISAS_JUMP;
 }
 
+/*
+ * The two exits of a conditional branch whose condition code already
+ * jumped to `taken`: each exit needs its own goto_tb slot, or chaining one
+ * would patch the other's jump too.
+ */
+void gen_branch_exits(DisasContext *s, TCGLabel *taken, uint64_t target_eip)
+{
+    gen_goto_tb(s, 0, disas_next_eip(s));
+    gen_set_label(taken);
+    gen_goto_tb(s, 1, target_eip);
+    s->base.is_jmp = DISAS_NORETURN;
+}
+
 void gen_jcc(DisasContext *s, int b, uint64_t target_eip)
 {
     TCGLabel *taken = gen_new_label();
 
     gen_update_cc_op(s);
     gen_brcc(s, b, taken);
-    gen_goto_tb(s, 0, disas_next_eip(s));
-    gen_set_label(taken);
-    gen_goto_tb(s, 1, target_eip);
-    s->base.is_jmp = DISAS_NORETURN;
+    gen_branch_exits(s, taken, target_eip);
 }
 
 /* ---------------------------------------------------------------------- */

@@ -1,0 +1,298 @@
+/*
+ * Regression cases for translator bugs found after the first version of
+ * target/i386, one group per bug (run natively and under tern-x86_64 by
+ * tests/tcg/run-i386-regress.sh; outputs and exit status must match):
+ *
+ *  loops    LOOP/LOOPcc/JrCXZ both exits used goto_tb slot 0, so once the
+ *           fall-through exit was chained the taken one went there too.
+ *           glibc's __mpn_* (ADC + JRCXZ loops) then computed garbage in
+ *           printf("%e") / printf("%.21Lg") / strtod.
+ *  shxd     SHLD/SHRD with CL: defined flags (CF SF ZF PF, OF at 1).
+ *  rep      a long REP string insn must let a signal in mid-way (at an
+ *           iteration boundary, with rCX/rSI consistent).
+ *  fpe      SIGFPE si_code of x87 #MF and SIMD #XM from the unmasked flag.
+ *  int80    INT 0x80 in a 64-bit process: the i386 system call ABI.
+ *  (last)   the exit status comes from an INT 0x80 exit_group.
+ */
+#include "common.h"
+
+
+/* ---------------------------------------------------------------------- */
+/* loops                                                                    */
+
+static uint64_t loop_count(uint64_t c, uint64_t *iters)
+{
+    uint64_t n = 0;
+
+    asm volatile("1: incq %1; loop 1b" : "+c"(c), "+r"(n));
+    *iters = n;
+    return c;
+}
+
+/* LOOPE runs while rCX != 0 and ZF: stops when n reaches stop */
+static uint64_t loope_count(uint64_t c, uint64_t stop, uint64_t *iters)
+{
+    uint64_t n = 0;
+
+    asm volatile("1: incq %1; cmpq %2, %1; loopne 1b" : "+c"(c), "+r"(n) : "r"(stop) : "cc");
+    *iters = n;
+    return c;
+}
+
+static int jrcxz_taken(uint64_t c)
+{
+    int r = 1;
+
+    asm volatile("jrcxz 1f; movl $0, %0; 1:" : "+r"(r) : "c"(c));
+    return r;
+}
+
+static int jecxz_taken(uint64_t c)
+{
+    int r = 1;
+
+    asm volatile("jecxz 1f; movl $0, %0; 1:" : "+r"(r) : "c"(c));
+    return r;
+}
+
+/* rp[] = up[] + vp[], returns the carry: the shape of glibc's __mpn_add_n
+ * (ADC chain, JRCXZ exit, flag-preserving LEA updates) */
+static uint64_t add_n_jrcxz(uint64_t *rp, const uint64_t *up, const uint64_t *vp, uint64_t n)
+{
+    uint64_t t, cy;
+
+    asm volatile("clc\n"
+                 "1: jrcxz 2f\n"
+                 "movq (%[u]), %[t]\n"
+                 "adcq (%[v]), %[t]\n"
+                 "movq %[t], (%[r])\n"
+                 "leaq 8(%[u]), %[u]\n"
+                 "leaq 8(%[v]), %[v]\n"
+                 "leaq 8(%[r]), %[r]\n"
+                 "leaq -1(%%rcx), %%rcx\n"
+                 "jmp 1b\n"
+                 "2: sbbq %[cy], %[cy]\n"
+                 : [t] "=&r"(t), [cy] "=r"(cy), [u] "+r"(up), [v] "+r"(vp), [r] "+r"(rp), "+c"(n)
+                 :
+                 : "cc", "memory");
+    return cy & 1;
+}
+
+/* the same with LOOP (which leaves the flags alone) and SBB */
+static uint64_t sub_n_loop(uint64_t *rp, const uint64_t *up, const uint64_t *vp, uint64_t n)
+{
+    uint64_t t, cy;
+
+    asm volatile("clc\n"
+                 "1: movq (%[u]), %[t]\n"
+                 "sbbq (%[v]), %[t]\n"
+                 "movq %[t], (%[r])\n"
+                 "leaq 8(%[u]), %[u]\n"
+                 "leaq 8(%[v]), %[v]\n"
+                 "leaq 8(%[r]), %[r]\n"
+                 "loop 1b\n"
+                 "sbbq %[cy], %[cy]\n"
+                 : [t] "=&r"(t), [cy] "=r"(cy), [u] "+r"(up), [v] "+r"(vp), [r] "+r"(rp), "+c"(n)
+                 :
+                 : "cc", "memory");
+    return cy & 1;
+}
+
+static void test_loops(void)
+{
+    uint64_t seed = 12345, sum = 0;
+
+    /* run each form many times: the bug needed the first exit chained */
+    for (int round = 0; round < 3; round++) {
+        for (uint64_t c = 1; c <= 6; c++) {
+            uint64_t it, left = loop_count(c, &it);
+            printf("loop %" PRIu64 " -> rcx=%" PRIu64 " iterations=%" PRIu64 "\n", c, left, it);
+            left = loope_count(c + 2, c, &it);
+            printf("loopne %" PRIu64 " stop %" PRIu64 " -> rcx=%" PRIu64 " n=%" PRIu64 "\n", c + 2, c,
+                   left, it);
+        }
+        for (int i = 0; i < 4; i++) {
+            uint64_t c = i == 0 ? 0 : i == 1 ? 1 : i == 2 ? 0x100000000ull : 0xffffffff00000000ull;
+            printf("jrcxz %016" PRIx64 " -> %d, jecxz -> %d\n", c, jrcxz_taken(c), jecxz_taken(c));
+        }
+    }
+    for (int i = 0; i < 2000; i++) {
+        uint64_t it, c = tcg_rand(&seed) % 50 + 1;
+        uint64_t left = loop_count(c, &it);
+        sum = sum * 31 + left + it * 7 + jrcxz_taken(c & 1) + jecxz_taken(c & 2);
+    }
+    printf("loop mix hash %016" PRIx64 "\n", sum);
+
+    for (int round = 0; round < 200; round++) {
+        uint64_t u[9], v[9], r[9], want[9];
+        uint64_t n = round % 9, cy = 0;
+
+        for (int i = 0; i < 9; i++) {
+            u[i] = tcg_rand(&seed) | (round & 1 ? 0xffffffff00000000ull : 0);
+            v[i] = tcg_rand(&seed);
+        }
+        for (uint64_t i = 0; i < n; i++) {
+            unsigned __int128 t = (unsigned __int128)u[i] + v[i] + cy;
+            want[i] = (uint64_t)t;
+            cy = (uint64_t)(t >> 64);
+        }
+        uint64_t got = add_n_jrcxz(r, u, v, n);
+        int ok = got == cy && memcmp(r, want, n * 8) == 0;
+        if (n) {
+            uint64_t bw = 0;
+            for (uint64_t i = 0; i < n; i++) {
+                unsigned __int128 t = (unsigned __int128)u[i] - v[i] - bw;
+                want[i] = (uint64_t)t;
+                bw = (uint64_t)(t >> 64) & 1;
+            }
+            got = sub_n_loop(r, u, v, n);
+            ok = ok && got == bw && memcmp(r, want, n * 8) == 0;
+        }
+        if (!ok || round % 50 == 0) {
+            printf("mpn round %d n=%" PRIu64 ": %s\n", round, n, ok ? "ok" : "WRONG");
+        }
+    }
+}
+
+/* glibc's printf/strtod run on __mpn_* */
+static void test_printf(void)
+{
+    union {
+        long double d;
+        struct {
+            uint64_t lo;
+            uint16_t hi;
+        } r;
+    } u;
+    uint64_t seed = 99;
+
+    printf("%e %g\n", 1.5e300, strtod("3.25e-7", 0));
+    memset(&u, 0, sizeof(u));
+    u.r.lo = 0xe2f83f0c045d46a6ull;
+    u.r.hi = 0xc3e4;
+    printf("%.21Lg\n", u.d);
+    for (int i = 0; i < 300; i++) {
+        uint64_t bits = tcg_rand(&seed);
+        double d;
+        char buf[64];
+
+        memcpy(&d, &bits, 8);
+        if (d != d) {
+            continue;
+        }
+        memset(&u, 0, sizeof(u));
+        u.r.lo = tcg_rand(&seed) | 0x8000000000000000ull;
+        u.r.hi = (uint16_t)(tcg_rand(&seed) % 0x7fff);
+        snprintf(buf, sizeof(buf), "%.17g", d);
+        printf("%.17g %e %.21Lg %La back=%d\n", d, d, u.d, u.d, strtod(buf, NULL) == d);
+    }
+}
+
+/* ---------------------------------------------------------------------- */
+/* SHLD / SHRD                                                              */
+
+/* run OP with count in CL (reg and mem forms), flags in from `fin` */
+#define SHXD_CL(name, insn, type, suffix)                                               \
+    static void name(type *dst, type src, uint8_t cnt, uint64_t fin, uint64_t *fout,   \
+                     type *mdst, uint64_t *mfout)                                       \
+    {                                                                                   \
+        type d = *dst;                                                                  \
+        asm volatile("pushq %[fin]; popfq; " insn suffix " %%cl, %[s], %[d]; pushfq; "  \
+                     "popq %[fo]"                                                       \
+                     : [d] "+r"(d), [fo] "=r"(*fout)                                    \
+                     : [s] "r"(src), "c"(cnt), [fin] "r"(fin)                           \
+                     : "cc");                                                           \
+        *dst = d;                                                                       \
+        asm volatile("pushq %[fin]; popfq; " insn suffix " %%cl, %[s], %[d]; pushfq; "  \
+                     "popq %[fo]"                                                       \
+                     : [d] "+m"(*mdst), [fo] "=r"(*mfout)                               \
+                     : [s] "r"(src), "c"(cnt), [fin] "r"(fin)                           \
+                     : "cc");                                                           \
+    }
+
+SHXD_CL(shld16, "shld", uint16_t, "w")
+SHXD_CL(shrd16, "shrd", uint16_t, "w")
+SHXD_CL(shld32, "shld", uint32_t, "l")
+SHXD_CL(shrd32, "shrd", uint32_t, "l")
+SHXD_CL(shld64, "shld", uint64_t, "q")
+SHXD_CL(shrd64, "shrd", uint64_t, "q")
+
+/* the flags SHLD/SHRD define for a masked count c of an op of `bits` */
+static uint64_t shxd_defined(unsigned c, unsigned bits)
+{
+    if (c == 0) {
+        return F_ARITH; /* nothing changes */
+    }
+    if (c > bits) {
+        return 0; /* result and flags undefined */
+    }
+    return F_CF | F_SF | F_ZF | F_PF | (c == 1 ? F_OF : 0);
+}
+
+#define SHXD_RUN(fn, type, bits)                                                             \
+    do {                                                                                     \
+        type d = (type)a, md = (type)a;                                                      \
+        uint64_t fo, mfo;                                                                    \
+        unsigned mc = cnt & (bits == 64 ? 63 : 31);                                          \
+        fn(&d, (type)b, cnt, fin, &fo, &md, &mfo);                                           \
+        uint64_t def = shxd_defined(mc, bits);                                               \
+        if (def) {                                                                           \
+            printf(#fn " %016" PRIx64 " %016" PRIx64 " cl=%2u -> %016" PRIx64 " fl=%03" PRIx64 \
+                   " mem %016" PRIx64 " fl=%03" PRIx64 "\n",                                 \
+                   (uint64_t)(type)a, (uint64_t)(type)b, cnt, (uint64_t)d, fo & def,         \
+                   (uint64_t)md, mfo & def);                                                 \
+        }                                                                                    \
+    } while (0)
+
+static void test_shxd(void)
+{
+    static const uint64_t vals[] = {
+        0, 1, 0x8000000000000000ull, 0xffffffffffffffffull, 0x123456789abcdef0ull,
+        0x00000000ffff8001ull, 0x8001800180018001ull, 0x7ffffffffffffffeull,
+    };
+    const int nv = sizeof(vals) / sizeof(vals[0]);
+
+    for (int i = 0; i < nv; i++) {
+        for (int j = 0; j < nv; j++) {
+            for (unsigned cnt = 0; cnt < 70; cnt += (cnt < 34 ? 1 : 7)) {
+                uint64_t a = vals[i], b = vals[j];
+                uint64_t fin = (cnt & 1) ? 0x2 | F_ARITH : 0x2;
+                SHXD_RUN(shld16, uint16_t, 16);
+                SHXD_RUN(shrd16, uint16_t, 16);
+                SHXD_RUN(shld32, uint32_t, 32);
+                SHXD_RUN(shrd32, uint32_t, 32);
+                SHXD_RUN(shld64, uint64_t, 64);
+                SHXD_RUN(shrd64, uint64_t, 64);
+            }
+        }
+    }
+}
+
+/* no argument: every group; else only the groups named (for bisecting) */
+static int want(int argc, char **argv, const char *group)
+{
+    if (argc < 2) {
+        return 1;
+    }
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], group) == 0) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    setvbuf(stdout, NULL, _IOFBF, 1 << 16);
+    if (want(argc, argv, "loops")) {
+        test_loops();
+    }
+    if (want(argc, argv, "printf")) {
+        test_printf();
+    }
+    if (want(argc, argv, "shxd")) {
+        test_shxd();
+    }
+    return 0;
+}
