@@ -390,6 +390,7 @@ void gen_op_string(DisasContext *s, X86DecodedInsn *d)
     gen_set_label(loop);
     gen_ext(a, s->T0, cpu_regs[R_ECX], false);
     tcg_gen_brcondi_i64(TCG_COND_EQ, s->T0, 0, done);
+    gen_exit_if_requested(s);
     gen_string_body(s, d, delta);
     gen_op_add_reg_im(s, a, R_ECX, -1);
     if (cmp) {

@@ -29,6 +29,8 @@ void gen_jcc(DisasContext *s, int b, uint64_t target_eip);
 void gen_branch_exits(DisasContext *s, TCGLabel *taken, uint64_t target_eip);
 void gen_exception_err(DisasContext *s, int excp, int err);
 void gen_exception_next(DisasContext *s, int excp, int err); /* trap: next eip */
+/* in-insn loops: leave at the current insn when an exit is requested */
+void gen_exit_if_requested(DisasContext *s);
 uint64_t disas_next_eip(DisasContext *s);
 uint64_t disas_branch_target(DisasContext *s, X86DecodedInsn *d);
 /* stack */

@@ -537,6 +537,26 @@ void gen_exception_err(DisasContext *s, int excp, int err)
     s->base.is_jmp = DISAS_NORETURN;
 }
 
+/*
+ * Long loops inside one insn (REP strings) call this once per iteration:
+ * when another thread or a host signal asked the CPU to stop, leave the TB
+ * with eip at the current insn, whose register state is restartable at
+ * every iteration boundary. The caller keeps env->cc_op current.
+ */
+void gen_exit_if_requested(DisasContext *s)
+{
+    TCGLabel *cont = gen_new_label();
+    TCGv_i32 req = tcg_temp_ebb_new_i32();
+
+    tcg_gen_ld_i32(req, tcg_ctx->env,
+                   (intptr_t)offsetof(CPUState, exit_request) - (intptr_t)offsetof(X86CPU, env));
+    tcg_gen_brcondi_i32(TCG_COND_EQ, req, 0, cont);
+    tcg_temp_free_i32(req);
+    gen_sync_eip(s, s->pc_start - s->cs_base);
+    tcg_gen_exit_tb(NULL, 0);
+    gen_set_label(cont);
+}
+
 void gen_exception(DisasContext *s, int excp)
 {
     gen_exception_err(s, excp, 0);

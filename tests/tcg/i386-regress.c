@@ -16,6 +16,10 @@
  */
 #include "common.h"
 
+#include <signal.h>
+#include <sys/mman.h>
+#include <sys/time.h>
+#include <ucontext.h>
 
 /* ---------------------------------------------------------------------- */
 /* loops                                                                    */
@@ -268,6 +272,75 @@ static void test_shxd(void)
     }
 }
 
+/* ---------------------------------------------------------------------- */
+/* REP string insns let signals in                                          */
+
+extern const char rep_insn[];
+static volatile int rep_hits, rep_consistent, rep_ticks;
+static uint64_t rep_start_rsi, rep_total;
+
+static void on_alarm(int sig, siginfo_t *si, void *ucv)
+{
+    ucontext_t *uc = ucv;
+    uint64_t rip = (uint64_t)uc->uc_mcontext.gregs[REG_RIP];
+    uint64_t rcx = (uint64_t)uc->uc_mcontext.gregs[REG_RCX];
+    uint64_t rsi = (uint64_t)uc->uc_mcontext.gregs[REG_RSI];
+
+    (void)sig;
+    (void)si;
+    rep_ticks++;
+    if (rip == (uint64_t)rep_insn && rcx != 0) {
+        rep_hits++;
+        if (rsi - rep_start_rsi == (rep_total - rcx) * 8) {
+            rep_consistent++;
+        }
+    }
+}
+
+static void test_rep_signal(void)
+{
+    const size_t len = 256u << 20;
+    struct sigaction sa;
+    struct itimerval it = { { 0, 2000 }, { 0, 2000 } }, off = { { 0, 0 }, { 0, 0 } };
+    int tries = 0;
+    int mid = 0, all_consistent = 1;
+    uint8_t *p = mmap(NULL, len, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+
+    if (p == MAP_FAILED) {
+        printf("rep: mmap failed\n");
+        return;
+    }
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_sigaction = on_alarm;
+    sa.sa_flags = SA_SIGINFO | SA_RESTART;
+    sigaction(SIGALRM, &sa, NULL);
+    setitimer(ITIMER_REAL, &it, NULL);
+    while (tries < 40 && !mid) {
+        uint64_t rsi = (uint64_t)p, rcx = len / 8, rax;
+
+        rep_start_rsi = rsi;
+        rep_total = rcx;
+        rep_hits = 0;
+        rep_consistent = 0;
+        asm volatile("cld\n.globl rep_insn\nrep_insn: rep lodsq"
+                     : "+S"(rsi), "+c"(rcx), "=a"(rax)
+                     :
+                     : "memory");
+        if (rcx != 0 || rsi != (uint64_t)p + len) {
+            printf("rep lodsq: wrong end state rcx=%" PRIu64 " rsi-start=%" PRIu64 "\n", rcx,
+                   rsi - (uint64_t)p);
+        }
+        mid = rep_hits != 0;
+        all_consistent = all_consistent && rep_hits == rep_consistent;
+        tries++;
+    }
+    setitimer(ITIMER_REAL, &off, NULL);
+    signal(SIGALRM, SIG_IGN);
+    munmap(p, len);
+    printf("rep: signal delivered mid-insn: %s, state consistent: %s\n", mid ? "yes" : "no",
+           all_consistent ? "yes" : "no");
+}
+
 /* no argument: every group; else only the groups named (for bisecting) */
 static int want(int argc, char **argv, const char *group)
 {
@@ -293,6 +366,9 @@ int main(int argc, char **argv)
     }
     if (want(argc, argv, "shxd")) {
         test_shxd();
+    }
+    if (want(argc, argv, "rep")) {
+        test_rep_signal();
     }
     return 0;
 }
