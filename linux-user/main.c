@@ -122,6 +122,40 @@ static uint64_t parse_size(const char *s)
     return v;
 }
 
+/*
+ * The si_code of the SIGFPE for an x87 #MF or SIMD #XM, as Linux derives
+ * it: from the raised exception flags whose mask bit is clear (bits 0..5:
+ * IE DE ZE OE UE PE), first match in the order IE, ZE, OE, UE or DE, PE.
+ */
+static int fpe_si_code(CPUX86State *env, int trapnr)
+{
+    unsigned err;
+
+    if (trapnr == EXCP13_XMM) {
+        err = env->mxcsr & ~(env->mxcsr >> 7) & 0x3f;
+    } else {
+        err = env->fpus & ~env->fpuc & 0x3f;
+    }
+    if (err & 0x01) {
+        return FPE_FLTINV;
+    }
+    if (err & 0x04) {
+        return FPE_FLTDIV;
+    }
+    if (err & 0x08) {
+        return FPE_FLTOVF;
+    }
+    if (err & 0x12) {
+        return FPE_FLTUND;
+    }
+    if (err & 0x20) {
+        return FPE_FLTRES;
+    }
+    /* Linux retries a spurious fault; an emulator fault with nothing
+     * unmasked would loop forever, so report it as invalid */
+    return FPE_FLTINV;
+}
+
 _Noreturn void cpu_loop(CPUState *cs)
 {
     CPUX86State *env = cpu_env(cs);
@@ -168,10 +202,13 @@ _Noreturn void cpu_loop(CPUState *cs)
             queue_guest_signal(env, SIGILL, ILL_ILLOPN, env->eip);
             break;
         case EXCP07_PREX:
+            /* #NM: a user-mode kernel handles it itself (lazy FPU); it
+             * is never raised with CR0.TS clear */
+            queue_guest_signal(env, SIGFPE, FPE_FLTINV, env->eip);
+            break;
         case EXCP10_COPR:
         case EXCP13_XMM:
-            queue_guest_signal(env, SIGFPE, trapnr == EXCP13_XMM ? FPE_FLTINV : FPE_FLTINV,
-                               env->eip);
+            queue_guest_signal(env, SIGFPE, fpe_si_code(env, trapnr), env->eip);
             break;
         case EXCP0B_NOSEG:
         case EXCP0C_STACK:

@@ -16,6 +16,8 @@
  */
 #include "common.h"
 
+#include <float.h>
+#include <setjmp.h>
 #include <signal.h>
 #include <sys/mman.h>
 #include <sys/time.h>
@@ -341,6 +343,108 @@ static void test_rep_signal(void)
            all_consistent ? "yes" : "no");
 }
 
+/* ---------------------------------------------------------------------- */
+/* SIGFPE si_code                                                           */
+
+static sigjmp_buf fpe_jb;
+static volatile int fpe_code;
+
+static void on_fpe(int sig, siginfo_t *si, void *uc)
+{
+    (void)sig;
+    (void)uc;
+    fpe_code = si->si_code;
+    siglongjmp(fpe_jb, 1);
+}
+
+static const char *fpe_name(int code)
+{
+    switch (code) {
+    case FPE_FLTINV: return "FLTINV";
+    case FPE_FLTDIV: return "FLTDIV";
+    case FPE_FLTOVF: return "FLTOVF";
+    case FPE_FLTUND: return "FLTUND";
+    case FPE_FLTRES: return "FLTRES";
+    case FPE_INTDIV: return "INTDIV";
+    default: return "other";
+    }
+}
+
+/* op: 0 invalid (sqrt -1), 1 denormal operand, 2 zero divide, 3 overflow,
+ * 4 underflow, 5 inexact */
+static void x87_case(const char *what, int op, uint16_t cw)
+{
+    static volatile long double big = LDBL_MAX, tiny = LDBL_MIN, one = 1.0L, three = 3.0L,
+                                zero = 0.0L, neg = -1.0L;
+    static volatile double den = 4.9406564584124654e-324;
+    long double r = 0;
+
+    printf("x87 %s (cw %04x):", what, cw);
+    fpe_code = 0;
+    if (sigsetjmp(fpe_jb, 1) == 0) {
+        asm volatile("fninit; fldcw %0" : : "m"(cw));
+        switch (op) {
+        case 0: asm volatile("fldt %1; fsqrt; fstpt %0" : "=m"(r) : "m"(neg)); break;
+        case 1: asm volatile("fldl %1; fstpt %0" : "=m"(r) : "m"(den)); break;
+        case 2: asm volatile("fldt %1; fldt %2; fdivrp; fstpt %0" : "=m"(r) : "m"(one), "m"(zero)); break;
+        case 3: asm volatile("fldt %1; fldt %1; fmulp; fstpt %0" : "=m"(r) : "m"(big)); break;
+        case 4: asm volatile("fldt %1; fldt %1; fmulp; fstpt %0" : "=m"(r) : "m"(tiny)); break;
+        case 5: asm volatile("fldt %1; fldt %2; fdivrp; fstpt %0" : "=m"(r) : "m"(one), "m"(three)); break;
+        }
+        asm volatile("fwait");
+        printf(" no signal\n");
+    } else {
+        printf(" SIGFPE %s\n", fpe_name(fpe_code));
+    }
+    asm volatile("fninit");
+}
+
+static void sse_case(const char *what, int op, uint32_t mx)
+{
+    static volatile double big = DBL_MAX, tiny = DBL_MIN, one = 1.0, three = 3.0, zero = 0.0,
+                           neg = -1.0, den = 4.9406564584124654e-324;
+    uint32_t dflt = 0x1f80;
+    double r = 0;
+
+    printf("sse %s (mxcsr %04x):", what, mx);
+    fpe_code = 0;
+    if (sigsetjmp(fpe_jb, 1) == 0) {
+        asm volatile("ldmxcsr %0" : : "m"(mx));
+        switch (op) {
+        case 0: asm volatile("movsd %1, %%xmm0; sqrtsd %%xmm0, %%xmm0; movsd %%xmm0, %0" : "=m"(r) : "m"(neg) : "xmm0"); break;
+        case 1: asm volatile("movsd %1, %%xmm0; addsd %2, %%xmm0; movsd %%xmm0, %0" : "=m"(r) : "m"(one), "m"(den) : "xmm0"); break;
+        case 2: asm volatile("movsd %1, %%xmm0; divsd %2, %%xmm0; movsd %%xmm0, %0" : "=m"(r) : "m"(one), "m"(zero) : "xmm0"); break;
+        case 3: asm volatile("movsd %1, %%xmm0; mulsd %1, %%xmm0; movsd %%xmm0, %0" : "=m"(r) : "m"(big) : "xmm0"); break;
+        case 4: asm volatile("movsd %1, %%xmm0; mulsd %1, %%xmm0; movsd %%xmm0, %0" : "=m"(r) : "m"(tiny) : "xmm0"); break;
+        case 5: asm volatile("movsd %1, %%xmm0; divsd %2, %%xmm0; movsd %%xmm0, %0" : "=m"(r) : "m"(one), "m"(three) : "xmm0"); break;
+        }
+        printf(" no signal\n");
+    } else {
+        printf(" SIGFPE %s\n", fpe_name(fpe_code));
+    }
+    asm volatile("ldmxcsr %0" : : "m"(dflt));
+}
+
+static void test_fpe(void)
+{
+    static const char *names[6] = { "invalid", "denormal", "zerodiv", "overflow", "underflow",
+                                    "inexact" };
+    struct sigaction sa;
+
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_sigaction = on_fpe;
+    sa.sa_flags = SA_SIGINFO | SA_NODEFER;
+    sigaction(SIGFPE, &sa, NULL);
+    for (int op = 0; op < 6; op++) {
+        /* only this exception unmasked, then all unmasked */
+        x87_case(names[op], op, (uint16_t)(0x037f & ~(1u << op)));
+        x87_case(names[op], op, 0x0340);
+        sse_case(names[op], op, 0x1f80 & ~(0x80u << op));
+        sse_case(names[op], op, 0x0000);
+    }
+    signal(SIGFPE, SIG_DFL);
+}
+
 /* no argument: every group; else only the groups named (for bisecting) */
 static int want(int argc, char **argv, const char *group)
 {
@@ -369,6 +473,9 @@ int main(int argc, char **argv)
     }
     if (want(argc, argv, "rep")) {
         test_rep_signal();
+    }
+    if (want(argc, argv, "fpe")) {
+        test_fpe();
     }
     return 0;
 }
