@@ -156,6 +156,40 @@ static int fpe_si_code(CPUX86State *env, int trapnr)
     return FPE_FLTINV;
 }
 
+/*
+ * INT 0x80 in a 64-bit process: Linux runs the i386 system call ABI (the
+ * number in eax from the i386 table, arguments in ebx ecx edx esi edi ebp,
+ * all zero-extended from 32 bits; the result in rax). Only the calls whose
+ * arguments mean the same in both ABIs are routed to their x86-64
+ * equivalents; the rest return -ENOSYS. No SA_RESTART restart (the number
+ * would be re-run through the 64-bit table).
+ */
+static void do_int80_syscall(CPUX86State *env)
+{
+    static const struct {
+        uint16_t nr32, nr64;
+    } ia32_calls[] = {
+        { 1, SYS_exit },     { 3, SYS_read },     { 4, SYS_write },
+        { 6, SYS_close },    { 20, SYS_getpid },  { 64, SYS_getppid },
+        { 224, SYS_gettid }, { 252, SYS_exit_group },
+    };
+    uint32_t nr = (uint32_t)env->regs[R_EAX];
+    int64_t ret = -ENOSYS;
+
+    for (size_t i = 0; i < sizeof(ia32_calls) / sizeof(ia32_calls[0]); i++) {
+        if (ia32_calls[i].nr32 == nr) {
+            ret = do_syscall(env, ia32_calls[i].nr64, (uint32_t)env->regs[R_EBX],
+                             (uint32_t)env->regs[R_ECX], (uint32_t)env->regs[R_EDX],
+                             (uint32_t)env->regs[R_ESI], (uint32_t)env->regs[R_EDI],
+                             (uint32_t)env->regs[R_EBP]);
+            break;
+        }
+    }
+    if (ret != -TARGET_EJUSTRETURN) {
+        env->regs[R_EAX] = (uint64_t)ret;
+    }
+}
+
 _Noreturn void cpu_loop(CPUState *cs)
 {
     CPUX86State *env = cpu_env(cs);
@@ -181,6 +215,9 @@ _Noreturn void cpu_loop(CPUState *cs)
             env->regs[R_EAX] = (uint64_t)ret;
             break;
         }
+        case 0x80: /* INT 0x80; eip is after the insn */
+            do_int80_syscall(env);
+            break;
         case EXCP_INTERRUPT:
         case EXCP_YIELD:
         case EXCP_HLT:

@@ -22,6 +22,7 @@
 #include <sys/mman.h>
 #include <sys/time.h>
 #include <ucontext.h>
+#include <unistd.h>
 
 /* ---------------------------------------------------------------------- */
 /* loops                                                                    */
@@ -445,6 +446,34 @@ static void test_fpe(void)
     signal(SIGFPE, SIG_DFL);
 }
 
+/* ---------------------------------------------------------------------- */
+/* INT 0x80                                                                 */
+
+static const char int80_msg[] = "int80: written through the i386 write\n";
+
+static long int80(long nr, long a, long b, long c)
+{
+    long r;
+
+    asm volatile("int $0x80" : "=a"(r) : "a"(nr), "b"(a), "c"(b), "d"(c) : "memory", "r8", "r9",
+                 "r10", "r11");
+    return r;
+}
+
+static void test_int80(void)
+{
+    fflush(stdout);
+    long r = int80(4, 1, (long)(uintptr_t)int80_msg, sizeof(int80_msg) - 1);
+    printf("int80 write -> %ld\n", r);
+    /* the high halves of the argument registers are ignored */
+    fflush(stdout);
+    r = int80(4, 0x100000001l, (long)(uintptr_t)int80_msg | (0xdeadl << 32), 7);
+    printf("\nint80 write with high garbage -> %ld\n", r);
+    printf("int80 getpid matches: %d\n", int80(20, 0, 0, 0) == getpid());
+    printf("int80 unknown 9999 -> %ld\n", int80(9999, 0, 0, 0));
+    printf("int80 bad fd write -> %ld\n", int80(4, 77, (long)(uintptr_t)int80_msg, 3));
+}
+
 /* no argument: every group; else only the groups named (for bisecting) */
 static int want(int argc, char **argv, const char *group)
 {
@@ -477,5 +506,12 @@ int main(int argc, char **argv)
     if (want(argc, argv, "fpe")) {
         test_fpe();
     }
-    return 0;
+    if (want(argc, argv, "int80")) {
+        test_int80();
+    }
+    printf("exit through int80 exit_group(7)\n");
+    fflush(stdout);
+    int80(252, 7, 0, 0);
+    printf("still alive after exit_group\n");
+    return 1;
 }
