@@ -534,6 +534,18 @@ static void gen_rotc(DisasContext *s, X86DecodedInsn *d, MemOp ot, bool right, T
     tcg_temp_free_i64(res);
 }
 
+/*
+ * A shift or rotate by an immediate count of 0 changes nothing, but a
+ * 32-bit register destination is still written (its high half cleared),
+ * as hardware does. T0 holds the loaded operand.
+ */
+static void gen_zero_count_writeback(DisasContext *s, X86DecodedInsn *d, MemOp ot)
+{
+    if (d->mod == 3 && ot == MO_32) {
+        gen_op_mov_reg_v(s, ot, d->rm, s->T0);
+    }
+}
+
 void gen_op_shift_grp2(DisasContext *s, X86DecodedInsn *d)
 {
     MemOp ot = d->ot;
@@ -547,6 +559,7 @@ void gen_op_shift_grp2(DisasContext *s, X86DecodedInsn *d)
     } else {
         c = (d->e->arg == 0 ? 1 : (int)d->imm) & mask;
         if (c == 0) {
+            gen_zero_count_writeback(s, d, ot);
             return; /* no change, not even to the flags */
         }
         tcg_gen_movi_i64(s->T1, c);
@@ -580,6 +593,7 @@ static void gen_shxd(DisasContext *s, X86DecodedInsn *d, bool right)
         tcg_gen_andi_i64(s->tmp1, cpu_regs[R_ECX], mask);
     } else {
         if ((d->imm & mask) == 0) {
+            gen_zero_count_writeback(s, d, ot);
             tcg_temp_free_i64(flags);
             tcg_temp_free_i64(res);
             return;

@@ -8,6 +8,8 @@
  *           glibc's __mpn_* (ADC + JRCXZ loops) then computed garbage in
  *           printf("%e") / printf("%.21Lg") / strtod.
  *  shxd     SHLD/SHRD with CL: defined flags (CF SF ZF PF, OF at 1).
+ *  zerocount  a shift/rotate/SHxD of a 32-bit register by an immediate 0
+ *           still clears the register's high half.
  *  rep      a long REP string insn must let a signal in mid-way (at an
  *           iteration boundary, with rCX/rSI consistent).
  *  fpe      SIGFPE si_code of x87 #MF and SIMD #XM from the unmasked flag.
@@ -276,6 +278,40 @@ static void test_shxd(void)
 }
 
 /* ---------------------------------------------------------------------- */
+/* zero-count shifts of a 32-bit register still clear its high half        */
+
+#define ZC(insn)                                                                 \
+    do {                                                                         \
+        uint64_t r = 0xdeadbeef12345678ull, o = 0xcafef00d9abcdef0ull;           \
+        asm volatile(insn : "+r"(r) : "r"(o), "c"(0x40) : "cc");                 \
+        printf("%-28s -> %016" PRIx64 "\n", insn, r);                            \
+    } while (0)
+
+static void test_zero_count(void)
+{
+    ZC("shll $0, %k0");
+    ZC("shrl $0, %k0");
+    ZC("sarl $0, %k0");
+    ZC("roll $0, %k0");
+    ZC("rorl $0, %k0");
+    ZC("rcll $0, %k0");
+    ZC("rcrl $0, %k0");
+    ZC("shll $32, %k0");
+    ZC("shldl $0, %k1, %k0");
+    ZC("shrdl $0, %k1, %k0");
+    ZC("shldl $32, %k1, %k0");
+    ZC("shll %%cl, %k0");
+    ZC("sarl %%cl, %k0");
+    ZC("roll %%cl, %k0");
+    ZC("rcrl %%cl, %k0");
+    ZC("shldl %%cl, %k1, %k0");
+    ZC("shrdl %%cl, %k1, %k0");
+    ZC("shlq $0, %0");
+    ZC("shlw $0, %w0");
+    ZC("rolb $0, %b0");
+}
+
+/* ---------------------------------------------------------------------- */
 /* REP string insns let signals in                                          */
 
 extern const char rep_insn[];
@@ -499,6 +535,9 @@ int main(int argc, char **argv)
     }
     if (want(argc, argv, "shxd")) {
         test_shxd();
+    }
+    if (want(argc, argv, "zerocount")) {
+        test_zero_count();
     }
     if (want(argc, argv, "rep")) {
         test_rep_signal();
