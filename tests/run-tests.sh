@@ -87,15 +87,28 @@ if [ ${#names[@]} -eq 0 ]; then
     exit 1
 fi
 
-# Run test I in the background or foreground; output and status go to files.
+# Run test I; its output and exit status go to files. Each test runs in a
+# session of its own, so that whatever it leaves behind (a hung emulator
+# child, a guest process that put itself in another process group) can be
+# found by session id and killed when the test ends: leftovers would
+# otherwise eat the CPU of every later test.
 run_one() {
     local i=$1 args=()
     [ "${kinds[$i]}" = unit ] || args=("$builddir")
     # The subshell's stderr is dropped so that bash's own "Segmentation
     # fault" notice does not clutter the report; report_one says it.
     (
-        timeout -k 10 "$timeout_s" "${cmds[$i]}" "${args[@]}" >"$logdir/$i.log" 2>&1 </dev/null
+        setsid -w bash -c 'echo $$ >"$0"; exec timeout -k 10 "$@"' "$logdir/$i.sid" \
+            "$timeout_s" "${cmds[$i]}" "${args[@]}" >"$logdir/$i.log" 2>&1 </dev/null
         echo $? >"$logdir/$i.rc"
+        sid=$(cat "$logdir/$i.sid" 2>/dev/null)
+        if [ -n "$sid" ] && [ "$sid" -gt 1 ] 2>/dev/null; then
+            left=$(pgrep -s "$sid" | wc -l)
+            if [ "$left" -gt 0 ]; then
+                pkill -KILL -s "$sid"
+                echo "# run-tests: killed $left process(es) the test left running" >>"$logdir/$i.log"
+            fi
+        fi
     ) 2>/dev/null
 }
 

@@ -98,6 +98,18 @@ ok $([ "$(last_line)" = "1 passed, 0 failed, 2 skipped" ] && [ "$rc" -eq 0 ]; ec
 ok $(grep -q "SKIP  test-fake-skipall  (no disk image)" <<<"$out"; echo $?) "a skipped program shows its reason"
 
 reset
+# A test that leaves a child running: the runner must kill it when the
+# test ends, or it would slow down every later test.
+fake orphan 'sleep 300 & echo $! >'"$work"'/orphan.pid; echo "ok 1"'
+run
+orphan=$(cat "$work/orphan.pid" 2>/dev/null)
+sleep 1
+# Gone, or a zombie waiting for init to reap it: either way not running.
+state=$(ps -o stat= -p "${orphan:-1}" 2>/dev/null)
+ok $([ -n "$orphan" ] && case "$state" in "" | Z*) true ;; *) false ;; esac; echo $?) \
+    "processes a test leaves behind in its session are killed"
+
+reset
 fake one 'echo "ok 1"'
 fake two 'echo "ok 1"; echo "ok 2"'
 out=$("$runner" "$work/b" test-fake-two 2>&1)
