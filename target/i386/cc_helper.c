@@ -37,6 +37,10 @@ uint64_t helper_cc_compute_all(uint64_t dst, uint64_t src, uint64_t src2, uint32
     if (op == CC_OP_EFLAGS) {
         return src & CC_ALL;
     }
+    if (op >= CC_OP_CO && op <= CC_OP_CO_LAST) {
+        uint64_t f = helper_cc_compute_all(dst, src, 0, op - CC_OP_CO + CC_OP_ADDB);
+        return (f & ~(uint64_t)(CC_C | CC_O)) | (src2 & (CC_C | CC_O));
+    }
     if (op < CC_OP_ADDB || op >= CC_OP_NB) {
         return 0;
     }

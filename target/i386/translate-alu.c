@@ -471,8 +471,17 @@ static void gen_rot(DisasContext *s, X86DecodedInsn *d, MemOp ot, bool right, TC
     TCGv_i64 flags = tcg_temp_new_i64();
     TCGv_i64 nf = tcg_temp_new_i64();
     int bits = 8 << ot;
+    CCOp old = s->cc_op;
+    /* an immediate count after a statically known op: keep that op's
+     * other flags lazy and give CF/OF in cc_src2 (CC_OP_CO) */
+    bool inner_ok = old >= CC_OP_ADDB && old <= CC_OP_MULQ &&
+                    !(old >= CC_OP_ADCB && old <= CC_OP_ADCQ) &&
+                    !(old >= CC_OP_SBBB && old <= CC_OP_SBBQ);
+    bool lazy = !var && (cc_op_is_co(old) || inner_ok);
 
-    gen_compute_eflags(s, flags);
+    if (!lazy) {
+        gen_compute_eflags(s, flags);
+    }
     if (ot == MO_64) {
         right ? tcg_gen_rotr_i64(res, s->T0, count) : tcg_gen_rotl_i64(res, s->T0, count);
     } else {
@@ -505,6 +514,14 @@ static void gen_rot(DisasContext *s, X86DecodedInsn *d, MemOp ot, bool right, TC
     }
     tcg_gen_xor_i64(s->tmp0, s->tmp0, nf);
     tcg_gen_shli_i64(s->tmp0, s->tmp0, 11);
+    if (lazy) {
+        tcg_gen_or_i64(cpu_cc_src2, nf, s->tmp0);
+        gen_set_cc_op(s, cc_op_is_co(old) ? old : CC_OP_CO + (old - CC_OP_ADDB));
+        tcg_temp_free_i64(res);
+        tcg_temp_free_i64(flags);
+        tcg_temp_free_i64(nf);
+        return;
+    }
     tcg_gen_or_i64(nf, nf, s->tmp0);
     tcg_gen_andi_i64(s->tmp0, flags, ~(int64_t)(CC_C | CC_O));
     tcg_gen_or_i64(nf, nf, s->tmp0);

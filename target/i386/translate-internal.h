@@ -17,6 +17,8 @@ extern TCGv_i64 cpu_eip;
 
 /* translate.c */
 void gen_set_cc_op(DisasContext *s, CCOp op);
+bool cc_op_is_co(CCOp op);
+CCOp cc_co_inner(CCOp op);
 void gen_compute_cf(DisasContext *s, TCGv_i64 reg);
 /* condition code b (0..15, the low nibble of Jcc) into a branch/setcond */
 void gen_setcc(DisasContext *s, int b, TCGv_i64 reg);

@@ -270,10 +270,53 @@ void gen_op_lea(DisasContext *s, X86DecodedInsn *d)
 /* ---------------------------------------------------------------------- */
 /* Lazy condition codes                                                     */
 
+static int cc_size(CCOp op)
+{
+    return (op - CC_OP_ADDB) & 3;
+}
+
+bool cc_op_is_co(CCOp op)
+{
+    return op >= CC_OP_CO && op <= CC_OP_CO_LAST;
+}
+
+/* the op whose flags a CO op keeps (all but CF and OF) */
+CCOp cc_co_inner(CCOp op)
+{
+    return op - CC_OP_CO + CC_OP_ADDB;
+}
+
+/*
+ * Entering a static cc_op, the cc globals it does not read are dead:
+ * saying so lets liveness drop their last computation (for instance the
+ * EFLAGS that a ROR computed just before an XOR, which writes only
+ * cc_dst) instead of storing it at every TB exit.
+ */
 void gen_set_cc_op(DisasContext *s, CCOp op)
 {
     if (s->cc_op == op) {
         return;
+    }
+    if (op != CC_OP_DYNAMIC) {
+        bool co = cc_op_is_co(op);
+        CCOp inner = co ? cc_co_inner(op) : op;
+        CCOp base = inner >= CC_OP_ADDB ? inner - cc_size(inner) : inner;
+        bool uses_dst = op != CC_OP_EFLAGS;
+        bool uses_src = base != CC_OP_LOGICB;
+        bool uses_src2 = co || base == CC_OP_ADCB || base == CC_OP_SBBB;
+
+        if (!uses_dst) {
+            tcg_gen_discard_i64(cpu_cc_dst);
+        }
+        if (!uses_src) {
+            tcg_gen_discard_i64(cpu_cc_src);
+        }
+        if (!uses_src2) {
+            tcg_gen_discard_i64(cpu_cc_src2);
+        }
+        if (base != CC_OP_SUBB) {
+            tcg_gen_discard_i64(s->cc_srcT);
+        }
     }
     s->cc_op = op;
     s->cc_op_dirty = op != CC_OP_DYNAMIC;
@@ -311,11 +354,6 @@ void gen_update_cc_eflags(DisasContext *s, TCGv_i64 flags)
     gen_set_cc_op(s, CC_OP_EFLAGS);
 }
 
-static int cc_size(CCOp op)
-{
-    return (op - CC_OP_ADDB) & 3;
-}
-
 static int64_t sign_mask(MemOp ot)
 {
     return (int64_t)(1ull << ((8 << ot) - 1));
@@ -326,6 +364,10 @@ void gen_compute_cf(DisasContext *s, TCGv_i64 reg)
     CCOp op = s->cc_op;
     MemOp ot = op >= CC_OP_ADDB ? (MemOp)cc_size(op) : MO_64;
 
+    if (cc_op_is_co(op)) {
+        tcg_gen_andi_i64(reg, cpu_cc_src2, CC_C);
+        return;
+    }
     switch (op) {
     case CC_OP_SUBB ... CC_OP_SUBQ:
         tcg_gen_setcond_i64(TCG_COND_LTU, reg, s->cc_srcT, cpu_cc_src);
@@ -373,6 +415,22 @@ static CCPrepare gen_prepare_cc(DisasContext *s, int jcc, TCGv_i64 scratch)
     CCOp op = s->cc_op;
     CCPrepare p = { .cond = TCG_COND_NEVER, .reg = scratch };
 
+    if (cc_op_is_co(op)) {
+        switch (jcc) {
+        case 0:
+            return (CCPrepare){ TCG_COND_TSTNE, cpu_cc_src2, NULL, CC_O, false };
+        case 1:
+            return (CCPrepare){ TCG_COND_TSTNE, cpu_cc_src2, NULL, CC_C, false };
+        case 2:
+        case 4:
+        case 5:
+            /* ZF, SF and PF are the inner op's */
+            s->cc_op = cc_co_inner(op);
+            p = gen_prepare_cc(s, jcc, scratch);
+            s->cc_op = op;
+            return p;
+        }
+    }
     if (op >= CC_OP_ADDB && op <= CC_OP_MULQ) {
         MemOp ot = (MemOp)cc_size(op);
         CCOp base = op - ot;

@@ -50,6 +50,9 @@
  *   SAR:     dst = result, src = operand >> (count - 1) (CF = its bit 0;
  *            used for SHR too: OF = top bit of (src ^ dst)).
  *   MUL:     dst = low result, src != 0 iff CF = OF = 1.
+ *   CO + k:  the flags of op CC_OP_ADDB + k (not ADC/SBB) on dst and src,
+ *            except CF and OF: the CC_C and CC_O bits of src2 (ROL/ROR
+ *            by an immediate change only those two, so they stay lazy).
  *   BMILG:   (unused yet)
  */
 typedef enum CCOp {
@@ -65,6 +68,8 @@ typedef enum CCOp {
     CC_OP_SHLB, CC_OP_SHLW, CC_OP_SHLL, CC_OP_SHLQ,
     CC_OP_SARB, CC_OP_SARW, CC_OP_SARL, CC_OP_SARQ,
     CC_OP_MULB, CC_OP_MULW, CC_OP_MULL, CC_OP_MULQ,
+    CC_OP_CO,
+    CC_OP_CO_LAST = CC_OP_CO + (CC_OP_MULQ - CC_OP_ADDB),
     CC_OP_NB,
 } CCOp;
 

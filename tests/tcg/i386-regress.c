@@ -8,6 +8,8 @@
  *           glibc's __mpn_* (ADC + JRCXZ loops) then computed garbage in
  *           printf("%e") / printf("%.21Lg") / strtod.
  *  shxd     SHLD/SHRD with CL: defined flags (CF SF ZF PF, OF at 1).
+ *  rotflags ROL/ROR by an immediate keep the previous op's flags lazy
+ *           (CC_OP_CO): every condition afterwards.
  *  zerocount  a shift/rotate/SHxD of a 32-bit register by an immediate 0
  *           still clears the register's high half.
  *  rep      a long REP string insn must let a signal in mid-way (at an
@@ -312,6 +314,81 @@ static void test_zero_count(void)
 }
 
 /* ---------------------------------------------------------------------- */
+/* ROL/ROR by an immediate after each lazily known op: the conditions      */
+
+#define SETCCS                                                                  \
+    "seto 0(%[c])\n\tsetno 1(%[c])\n\tsetb 2(%[c])\n\tsetae 3(%[c])\n\t"        \
+    "sete 4(%[c])\n\tsetne 5(%[c])\n\tsetbe 6(%[c])\n\tseta 7(%[c])\n\t"        \
+    "sets 8(%[c])\n\tsetns 9(%[c])\n\tsetp 10(%[c])\n\tsetnp 11(%[c])\n\t"      \
+    "setl 12(%[c])\n\tsetge 13(%[c])\n\tsetle 14(%[c])\n\tsetg 15(%[c])\n\t"
+
+static const uint64_t rotf_vals[] = {
+    0, 1, 0x80, 0xff, 0x8000, 0x7fffffff, 0x80000000ull, 0x8000000000000000ull,
+    0xffffffffffffffffull, 0x123456789abcdef0ull,
+};
+#define ROTF_NV (int)(sizeof(rotf_vals) / sizeof(rotf_vals[0]))
+
+static void rotf_report(const char *what, int n, uint64_t a, uint64_t b, uint64_t x,
+                        const uint8_t *cc, uint64_t f, uint64_t cf_sbb)
+{
+    /* OF is defined after a rotate by 1 only */
+    uint64_t fmask = F_CF | F_ZF | F_SF | F_PF | (n == 1 ? F_OF : 0);
+    unsigned bits = 0;
+
+    for (int k = 0; k < 16; k++) {
+        int has_of = k < 2 || k >= 12;
+        if (n == 1 || !has_of) {
+            bits |= (unsigned)(cc[k] & 1) << k;
+        }
+    }
+    printf("%-24s $%d %016" PRIx64 " %016" PRIx64 " -> %016" PRIx64 " cc=%04x fl=%03" PRIx64
+           " sbb=%d\n",
+           what, n, a, b, x, bits, f & fmask, (int)(cf_sbb & 1));
+}
+
+#define ROTF(S, M, INNER, ROT, N)                                                       \
+    for (int i = 0; i < ROTF_NV; i++) {                                                 \
+        for (int j = 0; j < ROTF_NV; j += 3) {                                          \
+            uint64_t x = rotf_vals[i], b = rotf_vals[j] ^ (uint64_t)i, f, y;            \
+            uint8_t cc[16];                                                             \
+            asm volatile(INNER "\n\t" ROT S " $" #N ", %" M "[x]\n\t" SETCCS            \
+                         "pushfq\n\tpopq %[f]\n\tsbbq %[y], %[y]"                       \
+                         : [x] "+q"(x), [f] "=&r"(f), [y] "=&r"(y)                      \
+                         : [b] "q"(b), [c] "r"(cc)                                      \
+                         : "cc", "memory");                                             \
+            rotf_report(#INNER " " ROT S, N, rotf_vals[i], b, x, cc, f, y);             \
+        }                                                                               \
+    }
+
+#define ROTF_INNERS(S, M, ROT, N)                                                       \
+    ROTF(S, M, "add" S " %" M "[b], %" M "[x]", ROT, N)                                 \
+    ROTF(S, M, "sub" S " %" M "[b], %" M "[x]", ROT, N)                                 \
+    ROTF(S, M, "cmp" S " %" M "[b], %" M "[x]", ROT, N)                                 \
+    ROTF(S, M, "and" S " %" M "[b], %" M "[x]", ROT, N)                                 \
+    ROTF(S, M, "xor" S " %" M "[b], %" M "[x]", ROT, N)                                 \
+    ROTF(S, M, "inc" S " %" M "[x]", ROT, N)                                            \
+    ROTF(S, M, "dec" S " %" M "[x]", ROT, N)                                            \
+    ROTF(S, M, "neg" S " %" M "[x]", ROT, N)                                            \
+    ROTF(S, M, "shl" S " $3, %" M "[x]", ROT, N)                                        \
+    ROTF(S, M, "sar" S " $1, %" M "[x]", ROT, N)                                        \
+    ROTF(S, M, "shr" S " $2, %" M "[x]", ROT, N)                                        \
+    ROTF(S, M, "ror" S " $7, %" M "[x]", ROT, N)
+
+#define ROTF_SIZE(S, M)                                                                 \
+    ROTF_INNERS(S, M, "rol", 1)                                                         \
+    ROTF_INNERS(S, M, "ror", 1)                                                         \
+    ROTF_INNERS(S, M, "rol", 5)                                                         \
+    ROTF_INNERS(S, M, "ror", 5)
+
+static void test_rot_flags(void)
+{
+    ROTF_SIZE("b", "b")
+    ROTF_SIZE("w", "w")
+    ROTF_SIZE("l", "k")
+    ROTF_SIZE("q", "q")
+}
+
+/* ---------------------------------------------------------------------- */
 /* REP string insns let signals in                                          */
 
 extern const char rep_insn[];
@@ -538,6 +615,9 @@ int main(int argc, char **argv)
     }
     if (want(argc, argv, "zerocount")) {
         test_zero_count();
+    }
+    if (want(argc, argv, "rotflags")) {
+        test_rot_flags();
     }
     if (want(argc, argv, "rep")) {
         test_rep_signal();
