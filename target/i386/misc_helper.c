@@ -90,7 +90,37 @@ void helper_ldmxcsr(CPUX86State *env, uint64_t val)
 }
 
 /* user mode keeps flat segments: a load changes only the selector */
+/*
+ * MOV/POP Sreg at CPL 3 under Linux x86-64, whose GDT has three flat
+ * user descriptors: 0x23 (32-bit code, readable), 0x2b (data) and 0x33
+ * (64-bit code, readable), plus 0x7b (the read-only per-CPU segment that
+ * LSL reads the CPU number from); no LDT, no TLS entries in a 64-bit
+ * process.
+ * Any of them may go into DS/ES/FS/GS, only 0x2b into SS; a null selector
+ * into DS/ES/FS/GS (not SS). Anything else is #GP(selector). A non-null
+ * FS/GS load takes the descriptor's base (0); a null one keeps the base
+ * (Intel behaviour), which is what keeps TLS working after "mov 0, %fs".
+ */
 void helper_load_seg_user(CPUX86State *env, uint32_t seg, uint64_t sel)
 {
+    uint32_t idx = (sel & 0xffff) >> 3;
+    bool ldt = sel & 4;
+    bool ok;
+
+    if (idx == 0 && !ldt) {
+        ok = seg != R_SS;
+    } else if (ldt) {
+        ok = false;
+    } else if (seg == R_SS) {
+        ok = idx == 5 && (sel & 3) == 3;
+    } else {
+        ok = (idx >= 4 && idx <= 6) || idx == 15;
+    }
+    if (!ok) {
+        raise_exception_err_ra(env, EXCP0D_GPF, (uint32_t)sel & 0xfffc, GETPC());
+    }
     env->segs[seg].selector = sel & 0xffff;
+    if (idx != 0 && (seg == R_FS || seg == R_GS)) {
+        env->segs[seg].base = 0;
+    }
 }

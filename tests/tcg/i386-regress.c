@@ -12,6 +12,7 @@
  *           (CC_OP_CO): every condition afterwards.
  *  zerocount  a shift/rotate/SHxD of a 32-bit register by an immediate 0
  *           still clears the register's high half.
+ *  segload  MOV Sreg: which selectors load (Linux's GDT) and which #GP.
  *  rep      a long REP string insn must let a signal in mid-way (at an
  *           iteration boundary, with rCX/rSI consistent).
  *  fpe      SIGFPE si_code of x87 #MF and SIMD #XM from the unmasked flag.
@@ -389,6 +390,73 @@ static void test_rot_flags(void)
 }
 
 /* ---------------------------------------------------------------------- */
+/* MOV Sreg checks the selector against Linux's GDT                         */
+
+static sigjmp_buf seg_jb;
+static volatile int seg_sig;
+
+static void on_seg_fault(int sig, siginfo_t *si, void *uc)
+{
+    (void)si;
+    (void)uc;
+    seg_sig = sig;
+    siglongjmp(seg_jb, 1);
+}
+
+/* load sel into segment register `which` and read it back */
+static __attribute__((noinline)) unsigned seg_try(int which, unsigned sel)
+{
+    unsigned back = 0xffff;
+
+    switch (which) {
+    case 0:
+        asm volatile("mov %1, %%ds; mov %%ds, %0; mov %2, %%ds" : "=r"(back) : "r"(sel), "r"(0));
+        break;
+    case 1:
+        asm volatile("mov %1, %%es; mov %%es, %0; mov %2, %%es" : "=r"(back) : "r"(sel), "r"(0));
+        break;
+    case 2:
+        asm volatile("mov %1, %%ss; mov %%ss, %0; mov %2, %%ss"
+                     : "=r"(back) : "r"(sel), "r"(0x2b));
+        break;
+    case 3:
+        asm volatile("mov %1, %%gs; mov %%gs, %0; mov %2, %%gs" : "=r"(back) : "r"(sel), "r"(0));
+        break;
+    }
+    return back;
+}
+
+static void test_segload(void)
+{
+    static const char *const names[4] = { "ds", "es", "ss", "gs" };
+    struct sigaction sa;
+
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_sigaction = on_seg_fault;
+    sa.sa_flags = SA_SIGINFO | SA_NODEFER;
+    sigaction(SIGSEGV, &sa, NULL);
+    sigaction(SIGBUS, &sa, NULL);
+    /* FS is left alone: glibc's TLS lives there */
+    for (int which = 0; which < 4; which++) {
+        for (volatile unsigned sel = 0; sel < 0x80; sel++) {
+            static volatile unsigned back;
+
+            seg_sig = 0;
+            if (!sigsetjmp(seg_jb, 1)) {
+                back = seg_try(which, sel);
+            }
+            if (seg_sig) {
+                printf("mov %02x -> %s: signal %d\n", sel, names[which], seg_sig);
+            } else {
+                printf("mov %02x -> %s: reads back %02x\n", sel, names[which], back);
+            }
+        }
+    }
+    signal(SIGSEGV, SIG_DFL);
+    signal(SIGBUS, SIG_DFL);
+}
+
+/* ---------------------------------------------------------------------- */
 /* REP string insns let signals in                                          */
 
 extern const char rep_insn[];
@@ -618,6 +686,9 @@ int main(int argc, char **argv)
     }
     if (want(argc, argv, "rotflags")) {
         test_rot_flags();
+    }
+    if (want(argc, argv, "segload")) {
+        test_segload();
     }
     if (want(argc, argv, "rep")) {
         test_rep_signal();
