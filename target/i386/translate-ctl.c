@@ -7,7 +7,9 @@
  * String insns with REP loop in generated code; rCX, rSI and rDI are TCG
  * globals written back before every access that may fault, so a fault in
  * the middle leaves them consistent and the insn restartable (eip stays
- * at the insn until the loop finishes).
+ * at the insn until the loop finishes). For the same reason the loop can
+ * leave at any iteration boundary when an exit is requested (a signal
+ * arrived), so a long REP never delays signal delivery.
  */
 #include <stddef.h>
 
