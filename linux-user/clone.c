@@ -78,6 +78,8 @@ static int64_t do_thread(CPUX86State *env, uint64_t flags, uint64_t newsp, uint6
     sigset_t all, old;
     int r;
 
+    /* from here on, LOCK-prefixed insns must be real host atomics */
+    tcg_set_parallel();
     nt.cpu = x86_cpu_new(__atomic_add_fetch(&thread_count, 1, __ATOMIC_SEQ_CST) + 1000);
     if (!nt.cpu) {
         __atomic_sub_fetch(&thread_count, 1, __ATOMIC_SEQ_CST);

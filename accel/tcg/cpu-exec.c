@@ -143,11 +143,26 @@ _Noreturn void cpu_loop_exit_restore(CPUState *cs, uintptr_t host_pc)
     cpu_loop_exit(cs);
 }
 
+static bool tcg_parallel;
+
+void tcg_set_parallel(void)
+{
+    if (!__atomic_load_n(&tcg_parallel, __ATOMIC_ACQUIRE)) {
+        __atomic_store_n(&tcg_parallel, true, __ATOMIC_RELEASE);
+        tb_flush(current_cpu);
+    }
+}
+
 /* The cflags every TB gets in the current configuration. */
 static inline uint32_t curr_cflags(void)
 {
+    uint32_t cflags = __atomic_load_n(&tcg_parallel, __ATOMIC_RELAXED) ? CF_PARALLEL : 0;
+
     /* -d exec wants to see every TB go through the loop */
-    return log_enabled(LOG_EXEC) ? CF_NO_CHAIN : 0;
+    if (log_enabled(LOG_EXEC)) {
+        cflags |= CF_NO_CHAIN;
+    }
+    return cflags;
 }
 
 static inline TranslationBlock *tb_lookup(CPUState *cs, uint64_t pc, uint64_t cs_base,

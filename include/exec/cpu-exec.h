@@ -51,6 +51,14 @@ void tb_flush(CPUState *cs);
 void start_exclusive(void);
 void end_exclusive(void);
 void cpu_exec_unregister(CPUState *cs);
+/*
+ * From now on other CPUs/threads run concurrently: TBs are translated with
+ * CF_PARALLEL (LOCK-prefixed and implicitly locked accesses become host
+ * atomics). Drops the TBs translated for one thread. Call it before a
+ * second guest thread starts, outside cpu_exec.
+ */
+void tcg_set_parallel(void);
+
 /* The CPU this thread is running (NULL outside cpu_exec). */
 extern __thread CPUState *current_cpu;
 
