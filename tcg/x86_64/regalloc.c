@@ -460,23 +460,38 @@ void ra_op_begin(X86Gen *g, const TCGOp *op, const X86OpCt *ct, X86OpArgs *args)
         }
         order[j] = i;
     }
+    /*
+     * Immediates first, from the state the constraints were computed in:
+     * loading an input homes a known-constant temp in a register, so when
+     * the same temp is also a later input it would stop looking constant,
+     * and the op would get a register where its constraints (scratch
+     * count, shift count in rcx, newreg) assumed an immediate.
+     */
+    for (i = 0; i < nin; i++) {
+        const X86ArgCt *c = &ct->in[i];
+        int64_t v;
+
+        args->i[i] = 0;
+        args->c[i] = 0;
+        if (c->cst && ra_is_const(g, arg_temp(op->args[nout + i]), &v) &&
+            const_ok(c->cst, op->type, v)) {
+            args->i[i] = -1;
+            args->c[i] = v;
+        }
+    }
     for (k = 0; k < nin; k++) {
         const X86ArgCt *c;
         TCGTemp *ts;
         bool dead;
-        int64_t v;
 
         i = order[k];
+        if (args->i[i] < 0) {
+            continue;
+        }
         c = &ct->in[i];
         ts = arg_temp(op->args[nout + i]);
         dead = IS_DEAD_ARG(op, nout + i) && ts->kind != TEMP_FIXED;
-        if (c->cst && ra_is_const(g, ts, &v) && const_ok(c->cst, op->type, v)) {
-            args->i[i] = -1;
-            args->c[i] = v;
-            continue;
-        }
         args->i[i] = load_input(g, ts, c->regs, c->destroyed, dead);
-        args->c[i] = 0;
     }
 
     for (i = 0; i < nin; i++) {

@@ -22,6 +22,7 @@
 
 #include "../../tcg/x86_64/x86-internal.h"
 #include "tap.h"
+#include "tcg/tcg-eval.h"
 #include "tcg/tcg-op.h"
 #include "tcg/tcg.h"
 
@@ -634,6 +635,179 @@ static void test_ld_brcond(void)
     tap_ok(ok, "ld_i32 from env + brcond against constants, every condition");
 }
 
+/* ------------------------------------------------------------------ */
+/*
+ * One temp as two inputs of an op while it holds a known constant (a TB
+ * temp after "mov t, $c"): the op's constraints see an immediate for the
+ * second input, but loading the first input puts the temp in a register.
+ * Regression: the allocator then handed the second input a register too,
+ * so deposit ran without its scratch register (clobbering a live value),
+ * orc/andc could get an output aliasing their inputs.
+ */
+/*
+ * The allocator contract behind the test above, checked directly: an
+ * input whose constraint accepts an immediate and which is a known
+ * constant when ra_op_begin starts stays an immediate, even after another
+ * input of the same op loaded the same temp into a register. (With the old
+ * order deposit got a register for b and no scratch, and emitted with
+ * whatever X86OpArgs.t[0] held: rax, which held a live value.)
+ */
+static void test_ra_const_input_stays_imm(void)
+{
+    static uint8_t buf[4096];
+    X86Gen *g = &x86_gen;
+    X86OpCt ct;
+    X86OpArgs args;
+    TCGTemp *t, *d;
+    TCGOp *op;
+    volatile int n = 0;
+    int i;
+
+    setup(-1);
+    tcg_func_start(tcg_ctx);
+    t = tcg_temp_new_internal(TCG_TYPE_I32, TEMP_TB);
+    d = tcg_temp_new_internal(TCG_TYPE_I32, TEMP_TB);
+    tcg_gen_movi_i32(temp_tcgv_i32(t), 0x34cfc023);
+    tcg_gen_deposit_i32(temp_tcgv_i32(d), temp_tcgv_i32(t), temp_tcgv_i32(t), 22, 5);
+    tcg_gen_add_i32(temp_tcgv_i32(d), temp_tcgv_i32(d), temp_tcgv_i32(t));
+    tcg_gen_extu_i32_i64(g_out[0], temp_tcgv_i32(d));
+    tcg_gen_exit_tb(NULL, 0);
+    tcg_liveness_analysis(tcg_ctx);
+
+    memset(g, 0, sizeof(*g));
+    g->s = tcg_ctx;
+    g->a.start = g->a.ptr = buf;
+    g->a.end = buf + sizeof(buf);
+    ra_init_block(g);
+    if (setjmp(g->overflow)) {
+        tap_ok(false, "regalloc: code buffer overflow in the white-box test");
+        return;
+    }
+    for (i = 0; i < tcg_ctx->nb_ops; i++) {
+        op = &tcg_ctx->ops[i];
+        if (op->opc == INDEX_op_mov) {
+            ra_mov(g, op);
+        } else if (op->opc == INDEX_op_deposit) {
+            memset(&ct, 0, sizeof(ct));
+            ct.out[0].regs = X86_ALLOC_REGS;
+            ct.out[0].alias = -1;
+            ct.in[0].regs = ct.in[1].regs = X86_IN_REGS;
+            ct.in[0].alias = ct.in[1].alias = -1;
+            ct.in[1].cst = X86_CST_ANY; /* as the backend asks when b is constant */
+            ct.prefer_in = 0;
+            memset(&args, 0, sizeof(args));
+            ra_op_begin(g, op, &ct, &args);
+            n++;
+            break;
+        }
+    }
+    tap_ok(n == 1 && args.i[0] >= 0 && args.i[1] == -1 && args.c[1] == 0x34cfc023 &&
+               t->val_type == TEMP_VAL_REG && t->reg == args.i[0],
+           "regalloc: a constant temp used as a and (immediate) b of one op stays "
+           "an immediate for b (a in r%d, b %d)",
+           args.i[0], args.i[1]);
+}
+
+#define NOTHER 6 /* the globals out[2..7] */
+static void test_same_const_inputs(void)
+{
+    static const TCGOpcode ops[] = { INDEX_op_deposit, INDEX_op_orc, INDEX_op_andc, INDEX_op_shl,
+                                     INDEX_op_shr,     INDEX_op_sar, INDEX_op_rotl, INDEX_op_rotr,
+                                     INDEX_op_clz,     INDEX_op_ctz, INDEX_op_and,  INDEX_op_sub,
+                                     INDEX_op_add,     INDEX_op_mul, INDEX_op_nand };
+    static const uint64_t vals[] = {
+        0,    1, 5, 31, 32, 0xff, 0x34cfc023, 0x80000000, 0x7fffffff, 0xffffffff, 0x5a104dba0bull,
+        ~0ull
+    };
+    static const int feats[] = { -1, 0 };
+
+    for (size_t f = 0; f < sizeof(feats) / sizeof(feats[0]); f++) {
+        setup(feats[f]);
+        tcg_ctx->no_optimize = true; /* keep the constant out of the folder's reach */
+        for (size_t k = 0; k < sizeof(ops) / sizeof(ops[0]); k++) {
+            bool ok = true;
+            for (int is64 = 0; is64 < 2 && ok; is64++) {
+                TCGType type = is64 ? TCG_TYPE_I64 : TCG_TYPE_I32;
+                for (size_t vi = 0; vi < sizeof(vals) / sizeof(vals[0]) && ok; vi++) {
+                    for (int live = 0; live < 2 && ok; live++) {
+                        TCGArg cargs[2] = { 22, 5 };
+                        uint64_t in[2], want, want_t, mask = is64 ? ~0ull : 0xffffffffull;
+                        TCGTemp *t, *d, *other[NOTHER];
+                        TCGOp *op;
+                        uint8_t *code;
+
+                        in[0] = in[1] = tcg_canon_value(type, vals[vi]);
+                        if (!tcg_op_eval(ops[k], type, in, cargs, &want)) {
+                            tap_diag("no reference for %s", tcg_op_defs[ops[k]].name);
+                            ok = false;
+                            break;
+                        }
+                        want &= mask;
+                        want_t = in[0] & mask;
+                        tcg_func_start(tcg_ctx);
+                        t = tcg_temp_new_internal(type, TEMP_TB);
+                        d = tcg_temp_new_internal(type, TEMP_TB);
+                        /* live values in most registers: the op must not touch them */
+                        for (int o = 0; o < NOTHER; o++) {
+                            other[o] = tcg_temp_new_internal(TCG_TYPE_I64, TEMP_TB);
+                            tcg_gen_xori_i64(temp_tcgv_i64(other[o]), g_r[2], o);
+                        }
+                        if (is64) {
+                            tcg_gen_movi_i64(temp_tcgv_i64(t), (int64_t)vals[vi]);
+                        } else {
+                            tcg_gen_movi_i32(temp_tcgv_i32(t), (int32_t)vals[vi]);
+                        }
+                        op = tcg_emit_op(ops[k], type, ops[k] == INDEX_op_deposit ? 5 : 3);
+                        op->args[0] = temp_arg(d);
+                        op->args[1] = temp_arg(t);
+                        op->args[2] = temp_arg(t);
+                        if (ops[k] == INDEX_op_deposit) {
+                            op->args[3] = cargs[0];
+                            op->args[4] = cargs[1];
+                        }
+                        if (is64) {
+                            tcg_gen_mov_i64(g_out[0], temp_tcgv_i64(d));
+                            if (live) {
+                                tcg_gen_mov_i64(g_out[1], temp_tcgv_i64(t));
+                            }
+                        } else {
+                            tcg_gen_extu_i32_i64(g_out[0], temp_tcgv_i32(d));
+                            if (live) {
+                                tcg_gen_extu_i32_i64(g_out[1], temp_tcgv_i32(t));
+                            }
+                        }
+                        for (int o = 0; o < NOTHER; o++) {
+                            tcg_gen_mov_i64(g_out[2 + o], temp_tcgv_i64(other[o]));
+                        }
+                        tcg_gen_exit_tb(NULL, 0);
+                        code = gen();
+                        ok = code != NULL;
+                        if (!ok) {
+                            break;
+                        }
+                        memset(env.out, 0, sizeof(env.out));
+                        env.r[2] = 0x0123456789abcdefull;
+                        run(code);
+                        ok = env.out[0] == want && (!live || env.out[1] == want_t);
+                        for (int o = 0; o < NOTHER; o++) {
+                            ok = ok && env.out[2 + o] == (env.r[2] ^ (uint64_t)o);
+                        }
+                        if (!ok) {
+                            tap_diag("%s_i%d t=%#" PRIx64 " live=%d: d %#" PRIx64 " (want %#" PRIx64
+                                     "), t %#" PRIx64 ", other[0] %#" PRIx64,
+                                     tcg_op_defs[ops[k]].name, is64 ? 64 : 32, vals[vi], live,
+                                     env.out[0], want, env.out[1], env.out[2]);
+                        }
+                    }
+                }
+            }
+            tap_ok(ok, "%s: %s d, t, t with t a known constant", feats[f] ? "host" : "baseline",
+                   tcg_op_defs[ops[k]].name);
+        }
+    }
+    x86_force_features = -1;
+}
+
 /* A block that does not fit: -1, and not one byte written past the end. */
 static void test_overflow(void)
 {
@@ -1032,6 +1206,8 @@ int main(void)
     test_chaining();
     test_ld_brcond();
     test_overflow();
+    test_same_const_inputs();
+    test_ra_const_input_stays_imm();
     test_random_programs();
     return tap_done();
 }
