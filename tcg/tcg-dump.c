@@ -85,6 +85,9 @@ static void dump_memop(FILE *f, MemOpIdx oi)
     static const char sizes[] = "bwlqo???";
     MemOp mop = get_memop(oi);
 
+    if (mop & MO_AMASK) {
+        fprintf(f, "al%u+", 1u << (3 + ((mop & MO_AMASK) >> MO_ASHIFT)));
+    }
     fprintf(f, "%s%s%c%c,%u", (mop & MO_ALIGN) ? "al+" : "", (mop & MO_BSWAP) ? "be" : "",
             (mop & MO_SIGN) ? 's' : 'u', sizes[mop & MO_SIZE], get_mmuidx(oi));
 }

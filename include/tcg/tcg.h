@@ -110,6 +110,18 @@ typedef enum MemOp {
     MO_SIGN = 8,   /* sign-extend a load */
     MO_BSWAP = 16, /* big-endian access (x86 guests use this for MOVBE) */
     MO_ALIGN = 32, /* fault unless naturally aligned */
+    /*
+     * An alignment requirement independent of the access size: fault
+     * unless addr is a multiple of 2^(3 + field), for accesses that are
+     * part of a bigger aligned operand (the first 8-byte half of a 16-byte
+     * SSE operand carries MO_ALIGN_16). With MO_ALIGN as well, the larger
+     * requirement applies. memop_align_bits() gives the combined one.
+     */
+    MO_ASHIFT = 6,
+    MO_AMASK = 3 << MO_ASHIFT,
+    MO_ALIGN_16 = 1 << MO_ASHIFT,
+    MO_ALIGN_32 = 2 << MO_ASHIFT,
+    MO_ALIGN_64 = 3 << MO_ASHIFT,
 
     MO_UB = MO_8,
     MO_UW = MO_16,
@@ -119,6 +131,14 @@ typedef enum MemOp {
     MO_SW = MO_16 | MO_SIGN,
     MO_SL = MO_32 | MO_SIGN,
 } MemOp;
+
+/* log2 of the alignment op requires of the address (0: none). */
+static inline unsigned memop_align_bits(MemOp op)
+{
+    unsigned a = (op & MO_AMASK) ? 3 + ((op & MO_AMASK) >> MO_ASHIFT) : 0;
+    unsigned n = (op & MO_ALIGN) ? (unsigned)(op & MO_SIZE) : 0;
+    return a > n ? a : n;
+}
 
 typedef uint32_t MemOpIdx;
 static inline MemOpIdx make_memop_idx(MemOp op, unsigned mmu_idx)
@@ -263,9 +283,10 @@ extern const TCGBackend tcg_backend_x86_64;
 extern const TCGBackend tcg_backend_tci;
 
 /*
- * Raised by generated code (or TCI) when a qemu_ld/st with MO_ALIGN is
- * misaligned: raises the guest fault (leaving the generated code) or, for a
- * target without alignment faults, returns and the access is done anyway.
+ * Raised by generated code (or TCI) when a qemu_ld/st with MO_ALIGN (or an
+ * MO_AMASK requirement) is misaligned: raises the guest fault (leaving the
+ * generated code) or, for a target without alignment faults, returns and
+ * the access is done anyway.
  * Implemented by accel/tcg; retaddr is a host pc inside the faulting guest
  * insn's code (a "return address" for backend->unwind_pc).
  */

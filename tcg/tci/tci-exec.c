@@ -170,7 +170,7 @@ static uint64_t tci_qemu_ld(void *env, uint64_t addr, uint32_t oi, uintptr_t gue
     const uint8_t *h = (const uint8_t *)(uintptr_t)(addr + guest_base);
     uint64_t v;
 
-    if ((mop & MO_ALIGN) && (addr & ((1u << lg) - 1))) {
+    if (addr & ((1u << memop_align_bits(mop)) - 1)) {
         tcg_unaligned_access(env, addr, oi, (uintptr_t)op + 1);
     }
     switch (lg) {
@@ -208,7 +208,7 @@ static void tci_qemu_st(void *env, uint64_t val, uint64_t addr, uint32_t oi,
     unsigned lg = mop & MO_SIZE;
     uint8_t *h = (uint8_t *)(uintptr_t)(addr + guest_base);
 
-    if ((mop & MO_ALIGN) && (addr & ((1u << lg) - 1))) {
+    if (addr & ((1u << memop_align_bits(mop)) - 1)) {
         tcg_unaligned_access(env, addr, oi, (uintptr_t)op + 1);
     }
     switch (lg) {

@@ -10,7 +10,8 @@
  * to a slow path on a miss) slots in there, and its slow paths join the
  * X86SlowPath list that is emitted after the block.
  *
- * MO_ALIGN: a test of the low address bits branches to an out-of-line
+ * MO_ALIGN and MO_AMASK (an alignment independent of the access size, see
+ * memop_align_bits): a test of the low address bits branches to an out-of-line
  * stub that calls tcg_unaligned_access(env, addr, oi, retaddr) with every
  * call-clobbered register saved, so that when the helper returns (targets
  * without alignment faults) the access proceeds with all values intact.
@@ -74,15 +75,15 @@ void x86_ldst_constraints(X86Gen *g, const TCGOp *op, X86OpCt *ct)
 static void x86_align_check(X86Gen *g, int addr, MemOpIdx oi)
 {
     X86Asm *as = &g->a;
-    MemOp mop = get_memop(oi);
-    int size = mop & MO_SIZE;
+    unsigned bits = memop_align_bits(get_memop(oi));
     X86SlowPath *sp;
 
-    if (!(mop & MO_ALIGN) || size == MO_8) {
+    if (bits == 0) {
         return;
     }
+    /* bits <= 6: the mask fits the test's imm8 */
     x86_rr(as, OPC_TESTB_EbIb | X86_PBYTE_M, 0, addr);
-    x86_b(as, (uint8_t)((1u << size) - 1));
+    x86_b(as, (uint8_t)((1u << bits) - 1));
     x86_b(as, 0x0f);
     x86_b(as, 0x80 + JCC_NE);
     sp = &g->slow[g->nb_slow++];
