@@ -176,31 +176,19 @@ static void gen_mmx_written(int r)
                      offsetof(CPUX86State, fpregs[r].raw.high));
 }
 
-/* #GP(0) unless s->A0 is 16-byte aligned. */
-static void gen_check_align16(DisasContext *s)
-{
-    TCGLabel *ok = gen_new_label();
-    TCGv_i64 t = tcg_temp_new_i64();
-
-    /* before the branch: it updates the translator's static state */
-    gen_update_cc_op(s);
-    tcg_gen_andi_i64(t, s->A0, 15);
-    tcg_gen_brcondi_i64(TCG_COND_EQ, t, 0, ok);
-    tcg_gen_call(helper_sse_raise_gp0, 0, NULL, tcgvp(cpu_env_ptr()));
-    gen_set_label(ok);
-    tcg_temp_free_i64(t);
-}
-
-/* 16 bytes at s->A0 into lo/hi */
+/*
+ * 16 bytes at s->A0 into lo/hi. An aligned operand (#GP(0) unless A0 is a
+ * multiple of 16) checks it on the first 8-byte access with MO_ALIGN_16:
+ * the backend tests the address inline and faults out of line, so the
+ * check neither ends a basic block nor needs cc_op synced beforehand (a
+ * fault restores it from the insn_start data).
+ */
 static void gen_ld128(DisasContext *s, TCGv_i64 lo, TCGv_i64 hi, bool align)
 {
     TCGv_i64 a = tcg_temp_new_i64();
 
-    if (align) {
-        gen_check_align16(s);
-    }
     tcg_gen_addi_i64(a, s->A0, 8);
-    tcg_gen_qemu_ld_i64(lo, s->A0, s->mem_index, MO_UQ);
+    tcg_gen_qemu_ld_i64(lo, s->A0, s->mem_index, MO_UQ | (align ? MO_ALIGN_16 : 0));
     tcg_gen_qemu_ld_i64(hi, a, s->mem_index, MO_UQ);
     tcg_temp_free_i64(a);
 }
@@ -209,11 +197,8 @@ static void gen_st128(DisasContext *s, TCGv_i64 lo, TCGv_i64 hi, bool align)
 {
     TCGv_i64 a = tcg_temp_new_i64();
 
-    if (align) {
-        gen_check_align16(s);
-    }
     tcg_gen_addi_i64(a, s->A0, 8);
-    tcg_gen_qemu_st_i64(lo, s->A0, s->mem_index, MO_UQ);
+    tcg_gen_qemu_st_i64(lo, s->A0, s->mem_index, MO_UQ | (align ? MO_ALIGN_16 : 0));
     tcg_gen_qemu_st_i64(hi, a, s->mem_index, MO_UQ);
     tcg_temp_free_i64(a);
 }
