@@ -110,8 +110,8 @@ int qemu_bh_poll(void);
  * nonblocking, or when a BH is scheduled); then, with the BQL held, run the
  * ready fd handlers, the expired timers and the scheduled bottom halves.
  * The caller holds the BQL; it is dropped only around the poll.
- * Returns the number of callbacks dispatched (0: the wait timed out or was
- * only woken).
+ * Returns > 0 if any fd handler, timer or BH ran (0: the wait timed out
+ * or was only woken).
  */
 int main_loop_wait(bool nonblocking);
 
