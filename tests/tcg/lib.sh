@@ -37,7 +37,7 @@ tcg_setup() {
         return 1
     fi
     nat=$("$OUT/features")
-    emu=$(timeout -k 5 "$TCG_TIMEOUT" "${TERN[@]}" "$OUT/features" 2>/dev/null)
+    emu=$(tcg_emu "$TCG_TIMEOUT" "$OUT/features" 2>/dev/null)
     TCG_FEATURES=""
     local f
     for f in $nat; do
@@ -47,6 +47,22 @@ tcg_setup() {
     echo "# native features:   $nat"
     echo "# emulator features: $emu"
     return 0
+}
+
+# tcg_emu SECONDS CMD...: run CMD under the emulator with a time limit, in
+# a session of its own, and kill whatever is left of that session after
+# (a forked guest that hangs would otherwise outlive the timeout: timeout
+# only kills its direct child). Returns the command's status (124: timed
+# out).
+tcg_emu() {
+    local t=$1 st pgf
+    shift
+    pgf=$(mktemp "${TMPDIR:-/tmp}/tern-pgid.XXXXXX")
+    setsid --wait bash -c 'echo $$ >"$0"; exec timeout -k 5 "$@"' "$pgf" "$t" "${TERN[@]}" "$@"
+    st=$?
+    [ -s "$pgf" ] && kill -KILL -- -"$(cat "$pgf")" 2>/dev/null
+    rm -f "$pgf"
+    return $st
 }
 
 # Build a guest program: C with gcc -static, nasm with nasm + ld.
@@ -70,7 +86,7 @@ tcg_compare() {
     shift
     timeout -k 5 60 "$@" >"$OUT/out/$name.native" 2>"$OUT/out/$name.native.err" </dev/null
     st_n=$?
-    timeout -k 5 "$TCG_TIMEOUT" "${TERN[@]}" "$@" >"$OUT/out/$name.emu" 2>"$OUT/out/$name.emu.err" </dev/null
+    tcg_emu "$TCG_TIMEOUT" "$@" >"$OUT/out/$name.emu" 2>"$OUT/out/$name.emu.err" </dev/null
     st_e=$?
     if [ $st_n -eq 124 ]; then
         notok "$name: timed out natively (a broken test)"

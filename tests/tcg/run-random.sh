@@ -33,7 +33,7 @@ for seed in $seeds; do
     emu=$OUT/out/random-$seed.emu
     timeout -k 5 120 "$RG" "$seed" "$count" >"$nat" 2>&1
     st_n=$?
-    timeout -k 5 "$TCG_TIMEOUT" "${TERN[@]}" "$RG" "$seed" "$count" >"$emu" 2>"$emu.err"
+    tcg_emu "$TCG_TIMEOUT" "$RG" "$seed" "$count" >"$emu" 2>"$emu.err"
     st_e=$?
     if [ $st_n -ne 0 ]; then
         notok "seed $seed: randgen failed natively (status $st_n)"
@@ -56,7 +56,7 @@ for seed in $seeds; do
         ndiff=$(diff "$nat" "$emu" | grep -c '^<')
         notok "seed $seed: $ndiff of $count sequences differ; first: sequence $first"
         "$RG" "$seed" 1 -only "$first" >"$nat.one" 2>&1
-        timeout -k 5 60 "${TERN[@]}" "$RG" "$seed" 1 -only "$first" >"$emu.one" 2>&1
+        tcg_emu 60 "$RG" "$seed" 1 -only "$first" >"$emu.one" 2>&1
         sed -n 2p "$nat.one" | sed 's/^/#   /'
         sed -n 2p "$nat.one" | cut -d: -f3 | xxd -r -p >"$OUT/out/seq.bin" 2>/dev/null &&
             objdump -D -b binary -mi386:x86-64 "$OUT/out/seq.bin" 2>/dev/null |
