@@ -31,6 +31,7 @@ packages=(
     cpio                   # building initramfs images
     xorriso e2fsprogs      # ISO and ext2 images for functional tests
     coreutils grep python3 xz-utils
+    xxd bc                 # tests/tcg/run-random.sh (bytes to disassemble), tests/bench/user.sh
 )
 
 case "${1:-}" in
