@@ -472,3 +472,30 @@ MemoryRegion *address_space_translate(AddressSpace *as, hwaddr addr, hwaddr *xla
     flatview_unref(view);
     return mr;
 }
+
+void address_space_translate_for_tlb(AddressSpace *as, hwaddr addr, MemTxAttrs attrs,
+                                     MemoryRegionXlat *out)
+{
+    FlatView *view = address_space_get_flatview(as);
+    unsigned i = flatview_find(view, addr);
+    const FlatRange *r = i < view->nr ? &view->ranges[i] : NULL;
+
+    memset(out, 0, sizeof(*out));
+    out->ram_addr = RAM_ADDR_INVALID;
+    if (r && r->start <= addr) {
+        hwaddr delta = addr - r->start;
+        out->mr = r->mr;
+        out->xlat = r->offset_in_region + delta;
+        out->len = flat_range_remaining(r, addr);
+        out->readonly = r->readonly;
+        if (r->host) {
+            out->host = r->host + delta;
+            out->ram_addr = r->ram_addr + delta;
+        }
+    } else {
+        out->mr = &io_mem_unassigned;
+        out->xlat = addr;
+        out->len = r ? r->start - addr : (uint64_t)0 - addr;
+    }
+    flatview_unref(view);
+}

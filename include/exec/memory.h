@@ -340,6 +340,32 @@ MemoryRegion *address_space_translate(AddressSpace *as, hwaddr addr, hwaddr *xla
                                       bool is_write, MemTxAttrs attrs);
 bool memory_region_is_unassigned(const MemoryRegion *mr);
 
+/*
+ * Everything a softmmu TLB fill needs about one physical address, read
+ * from the current view without dereferencing any region (so it is safe
+ * without the big lock). Unlike address_space_translate it also reports
+ * read-only-ness that comes from the mapping (a read-only alias of RAM, as
+ * the PC's PAM registers make) rather than from the region.
+ *   host != NULL: reads may use host memory (RAM, ROM, ROM device in romd
+ *                 mode); ram_addr is the ram_addr of addr (dirty tracking)
+ *   readonly:     writes must not touch host memory: send them to the slow
+ *                 path (address_space_write, or memory_region_dispatch_write
+ *                 on mr at xlat), which drops them (ROM, read-only RAM) or
+ *                 calls the device (ROM device)
+ *   host == NULL: MMIO (or unassigned: mr is then the unassigned region)
+ * len is the number of bytes from addr with the same mapping (0 = 2^64).
+ */
+typedef struct MemoryRegionXlat {
+    MemoryRegion *mr;
+    hwaddr xlat;
+    uint64_t len;
+    uint8_t *host;
+    ram_addr_t ram_addr;
+    bool readonly;
+} MemoryRegionXlat;
+void address_space_translate_for_tlb(AddressSpace *as, hwaddr addr, MemTxAttrs attrs,
+                                     MemoryRegionXlat *out);
+
 /* A view stays valid while referenced. */
 FlatView *address_space_get_flatview(AddressSpace *as);
 void flatview_ref(FlatView *view);

@@ -651,6 +651,81 @@ static void test_bql_held_by_caller(void)
     memory_region_finalize(&port);
 }
 
+static void test_translate_for_tlb(void)
+{
+    MemoryRegion root, ram, ro_alias, romd, mmio;
+    AddressSpace as;
+    MemoryRegionXlat x;
+    TestDev d;
+
+    dev_reset(&d);
+    memory_region_init(&root, NULL, "root", UINT64_MAX);
+    address_space_init(&as, &root, "tlb");
+    memory_region_init_ram(&ram, NULL, "tlb.ram", 0x20000, &error_abort);
+    memory_region_add_subregion(&root, 0, &ram);
+    /* a PAM-style read-only window onto the same RAM, over it */
+    memory_region_init_alias(&ro_alias, NULL, "tlb.pam", &ram, 0x10000, 0x4000);
+    memory_region_set_readonly(&ro_alias, true);
+    memory_region_add_subregion_overlap(&root, 0x10000, &ro_alias, 1);
+    memory_region_init_rom_device(&romd, NULL, &ops_default, &d, "tlb.flash", 0x1000,
+                                  &error_abort);
+    memory_region_add_subregion(&root, 0x100000, &romd);
+    memory_region_init_io(&mmio, NULL, &ops_default, &d, "tlb.mmio", 0x1000);
+    memory_region_add_subregion(&root, 0x200000, &mmio);
+    uint8_t *host = memory_region_get_ram_ptr(&ram);
+    ram_addr_t ra = memory_region_get_ram_addr(&ram);
+
+    address_space_translate_for_tlb(&as, 0x1234, ATTRS, &x);
+    tap_ok(x.mr == &ram && x.host == host + 0x1234 && x.ram_addr == ra + 0x1234 && !x.readonly &&
+               x.len == 0x10000 - 0x1234,
+           "tlb translate: RAM gives host pointer, ram_addr, writable, length");
+    address_space_translate_for_tlb(&as, 0x10010, ATTRS, &x);
+    tap_ok(x.mr == &ram && x.host == host + 0x10010 && x.readonly && x.len == 0x3ff0,
+           "tlb translate: a read-only alias of RAM is host-readable but read-only");
+    address_space_stb(&as, 0x10010, 0x66, ATTRS, NULL);
+    tap_ok(host[0x10010] != 0x66, "and a write through the read-only alias is dropped");
+    memory_region_set_enabled(&ro_alias, false);
+    address_space_translate_for_tlb(&as, 0x10010, ATTRS, &x);
+    tap_ok(x.mr == &ram && !x.readonly, "disabling the alias makes the RAM writable there");
+
+    address_space_translate_for_tlb(&as, 0x100008, ATTRS, &x);
+    tap_ok(x.mr == &romd && x.host && x.readonly && x.xlat == 8,
+           "tlb translate: ROM device in romd mode: host reads, writes to the device");
+    memory_region_rom_device_set_romd(&romd, false);
+    address_space_translate_for_tlb(&as, 0x100008, ATTRS, &x);
+    tap_ok(x.mr == &romd && !x.host, "tlb translate: ROM device out of romd mode is MMIO");
+
+    address_space_translate_for_tlb(&as, 0x200010, ATTRS, &x);
+    tap_ok(x.mr == &mmio && !x.host && x.xlat == 0x10 && x.len == 0xff0,
+           "tlb translate: MMIO has no host pointer");
+    address_space_translate_for_tlb(&as, 0x300000, ATTRS, &x);
+    tap_ok(memory_region_is_unassigned(x.mr) && !x.host && x.ram_addr == RAM_ADDR_INVALID &&
+               x.len == 0 - (uint64_t)0x300000,
+           "tlb translate: unassigned to the end of the space");
+
+    char *text = NULL;
+    size_t tlen = 0;
+    FILE *f = open_memstream(&text, &tlen);
+    memory_print_mtree(f, false);
+    memory_print_mtree(f, true);
+    fclose(f);
+    tap_ok(text && strstr(text, "address-space: tlb") && strstr(text, "tlb.pam") &&
+               strstr(text, "@tlb.ram"),
+           "info mtree lists the address space, its regions and the alias target");
+    free(text);
+
+    memory_region_del_subregion(&root, &mmio);
+    memory_region_del_subregion(&root, &romd);
+    memory_region_del_subregion(&root, &ro_alias);
+    memory_region_del_subregion(&root, &ram);
+    address_space_destroy(&as);
+    memory_region_finalize(&mmio);
+    memory_region_finalize(&romd);
+    memory_region_finalize(&ro_alias);
+    memory_region_finalize(&ram);
+    memory_region_finalize(&root);
+}
+
 int main(void)
 {
     test_priorities();
@@ -661,5 +736,6 @@ int main(void)
     test_listeners();
     test_translate_map();
     test_bql_held_by_caller();
+    test_translate_for_tlb();
     return tap_done();
 }
