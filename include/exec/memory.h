@@ -315,9 +315,10 @@ void address_space_stq(AddressSpace *as, hwaddr addr, uint64_t val, MemTxAttrs a
  * writing by the device; *plen is reduced to what could be mapped in one
  * piece. RAM gives a direct pointer (the RAM block stays alive until
  * unmap); anything else gives a bounce buffer (at most 64 KiB; filled by
- * a read first unless is_write). NULL (and *plen = 0) if nothing can be
- * mapped at addr. unmap: access_len bytes were actually written (if
- * is_write): they are marked dirty (RAM) or written back (bounce).
+ * a read first unless is_write; unassigned space reads as all-ones). NULL
+ * (and *plen = 0) only if *plen was 0 or the host is out of memory.
+ * unmap: access_len bytes were actually written (if is_write): they are
+ * marked dirty (RAM) or written back (bounce). Any thread.
  */
 void *address_space_map(AddressSpace *as, hwaddr addr, hwaddr *plen, bool is_write,
                         MemTxAttrs attrs);
