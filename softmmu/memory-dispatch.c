@@ -235,8 +235,9 @@ static unsigned mmio_access_size(const MemoryRegion *mr, hwaddr off, uint64_t le
 
 static void log_unassigned(AddressSpace *as, hwaddr addr, uint64_t len, bool is_write)
 {
-    log_mask_printf(LOG_GUEST_ERROR, "memory: %s of %" PRIu64 " bytes at unassigned %s 0x%" PRIx64
-                    "\n", is_write ? "write" : "read", len, as->name, addr);
+    log_mask_printf(LOG_GUEST_ERROR,
+                    "memory: %s of %" PRIu64 " bytes at unassigned %s 0x%" PRIx64 "\n",
+                    is_write ? "write" : "read", len, as->name, addr);
 }
 
 typedef enum RwMode { RW_READ, RW_WRITE, RW_WRITE_ROM } RwMode;
@@ -343,14 +344,14 @@ MemTxResult address_space_read(AddressSpace *as, hwaddr addr, MemTxAttrs attrs, 
     return address_space_rw_internal(as, addr, attrs, buf, len, RW_READ);
 }
 
-MemTxResult address_space_write(AddressSpace *as, hwaddr addr, MemTxAttrs attrs,
-                                const void *buf, hwaddr len)
+MemTxResult address_space_write(AddressSpace *as, hwaddr addr, MemTxAttrs attrs, const void *buf,
+                                hwaddr len)
 {
     return address_space_rw_internal(as, addr, attrs, (uint8_t *)buf, len, RW_WRITE);
 }
 
-MemTxResult address_space_rw(AddressSpace *as, hwaddr addr, MemTxAttrs attrs, void *buf,
-                             hwaddr len, bool is_write)
+MemTxResult address_space_rw(AddressSpace *as, hwaddr addr, MemTxAttrs attrs, void *buf, hwaddr len,
+                             bool is_write)
 {
     return address_space_rw_internal(as, addr, attrs, buf, len, is_write ? RW_WRITE : RW_READ);
 }
@@ -367,15 +368,15 @@ MemTxResult address_space_write_rom(AddressSpace *as, hwaddr addr, MemTxAttrs at
  * and rejects a misaligned one itself); everything else goes through the
  * byte-buffer path.
  */
-static MemTxResult ldst(AddressSpace *as, hwaddr addr, uint64_t *val, unsigned size,
-                        bool is_write, MemTxAttrs attrs)
+static MemTxResult ldst(AddressSpace *as, hwaddr addr, uint64_t *val, unsigned size, bool is_write,
+                        MemTxAttrs attrs)
 {
     FlatView *view = address_space_get_flatview(as);
     const FlatRange *r = flatview_lookup(view, addr);
     bool locked_here = false;
 
-    if (r && !(r->host && (!is_write || !r->readonly)) && (r->type == MR_IO ||
-                                                           r->type == MR_ROM_DEVICE)) {
+    if (r && !(r->host && (!is_write || !r->readonly)) &&
+        (r->type == MR_IO || r->type == MR_ROM_DEVICE)) {
         if (!bql_locked()) {
             flatview_unref(view);
             bql_lock();
@@ -419,24 +420,24 @@ static MemTxResult ldst(AddressSpace *as, hwaddr addr, uint64_t *val, unsigned s
     return res;
 }
 
-#define DEFINE_LD(name, type, size)                                                            \
-    type name(AddressSpace *as, hwaddr addr, MemTxAttrs attrs, MemTxResult *result)            \
-    {                                                                                          \
-        uint64_t v = 0;                                                                        \
-        MemTxResult r = ldst(as, addr, &v, size, false, attrs);                                \
-        if (result) {                                                                          \
-            *result = r;                                                                       \
-        }                                                                                      \
-        return (type)v;                                                                        \
+#define DEFINE_LD(name, type, size)                                                                \
+    type name(AddressSpace *as, hwaddr addr, MemTxAttrs attrs, MemTxResult *result)                \
+    {                                                                                              \
+        uint64_t v = 0;                                                                            \
+        MemTxResult r = ldst(as, addr, &v, size, false, attrs);                                    \
+        if (result) {                                                                              \
+            *result = r;                                                                           \
+        }                                                                                          \
+        return (type)v;                                                                            \
     }
-#define DEFINE_ST(name, type, size)                                                            \
-    void name(AddressSpace *as, hwaddr addr, type val, MemTxAttrs attrs, MemTxResult *result)  \
-    {                                                                                          \
-        uint64_t v = val;                                                                      \
-        MemTxResult r = ldst(as, addr, &v, size, true, attrs);                                 \
-        if (result) {                                                                          \
-            *result = r;                                                                       \
-        }                                                                                      \
+#define DEFINE_ST(name, type, size)                                                                \
+    void name(AddressSpace *as, hwaddr addr, type val, MemTxAttrs attrs, MemTxResult *result)      \
+    {                                                                                              \
+        uint64_t v = val;                                                                          \
+        MemTxResult r = ldst(as, addr, &v, size, true, attrs);                                     \
+        if (result) {                                                                              \
+            *result = r;                                                                           \
+        }                                                                                          \
     }
 
 DEFINE_LD(address_space_ldub, uint8_t, 1)

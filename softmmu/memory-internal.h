@@ -15,7 +15,7 @@
  */
 typedef struct FlatRange {
     hwaddr start;
-    hwaddr last;             /* inclusive: a range may end at 2^64 */
+    hwaddr last; /* inclusive: a range may end at 2^64 */
     MemoryRegion *mr;
     hwaddr offset_in_region; /* of start */
     MemoryRegionType type;   /* of mr */

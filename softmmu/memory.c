@@ -59,8 +59,8 @@ void memory_region_init(MemoryRegion *mr, void *owner, const char *name, uint64_
     mr_init_common(mr, MR_CONTAINER, owner, name, size);
 }
 
-void memory_region_init_io(MemoryRegion *mr, void *owner, const MemoryRegionOps *ops,
-                           void *opaque, const char *name, uint64_t size)
+void memory_region_init_io(MemoryRegion *mr, void *owner, const MemoryRegionOps *ops, void *opaque,
+                           const char *name, uint64_t size)
 {
     mr_init_common(mr, MR_IO, owner, name, size);
     mr->ops = ops;
@@ -107,8 +107,8 @@ bool memory_region_init_rom_device(MemoryRegion *mr, void *owner, const MemoryRe
     return true;
 }
 
-void memory_region_init_alias(MemoryRegion *mr, void *owner, const char *name,
-                              MemoryRegion *orig, hwaddr offset, uint64_t size)
+void memory_region_init_alias(MemoryRegion *mr, void *owner, const char *name, MemoryRegion *orig,
+                              hwaddr offset, uint64_t size)
 {
     mr_init_common(mr, MR_ALIAS, owner, name, size);
     mr->alias = orig;
@@ -291,8 +291,8 @@ void memory_region_add_subregion(MemoryRegion *parent, hwaddr offset, MemoryRegi
     add_subregion_common(parent, offset, child, 0, false);
 }
 
-void memory_region_add_subregion_overlap(MemoryRegion *parent, hwaddr offset,
-                                         MemoryRegion *child, int priority)
+void memory_region_add_subregion_overlap(MemoryRegion *parent, hwaddr offset, MemoryRegion *child,
+                                         int priority)
 {
     add_subregion_common(parent, offset, child, priority, true);
 }
@@ -441,8 +441,7 @@ bool memory_region_get_dirty(MemoryRegion *mr, hwaddr addr, hwaddr size, uint8_t
     return base != RAM_ADDR_INVALID && cpu_physical_memory_get_dirty(base + addr, size, client);
 }
 
-bool memory_region_test_and_clear_dirty(MemoryRegion *mr, hwaddr addr, hwaddr size,
-                                        uint8_t client)
+bool memory_region_test_and_clear_dirty(MemoryRegion *mr, hwaddr addr, hwaddr size, uint8_t client)
 {
     ram_addr_t base = memory_region_get_ram_addr(mr);
     return base != RAM_ADDR_INVALID &&

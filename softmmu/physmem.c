@@ -36,8 +36,8 @@ static RAMBlock *ram_list;
 
 #define DIRTY_CLIENTS 3
 #define BITS_PER_WORD 64
-#define NR_PAGES (RAM_ADDR_SPACE_SIZE >> RAM_PAGE_BITS)
-#define NR_WORDS (NR_PAGES / BITS_PER_WORD)
+#define NR_PAGES      (RAM_ADDR_SPACE_SIZE >> RAM_PAGE_BITS)
+#define NR_WORDS      (NR_PAGES / BITS_PER_WORD)
 
 typedef _Atomic uint64_t DirtyWord;
 
@@ -133,8 +133,8 @@ uint8_t cpu_physical_memory_get_dirty_flags(ram_addr_t addr)
         return 0;
     }
     for (int c = 0; c < DIRTY_CLIENTS; c++) {
-        uint64_t w = atomic_load_explicit(&dirty_bitmap[c][page / BITS_PER_WORD],
-                                          memory_order_acquire);
+        uint64_t w =
+            atomic_load_explicit(&dirty_bitmap[c][page / BITS_PER_WORD], memory_order_acquire);
         if (w & ((uint64_t)1 << (page % BITS_PER_WORD))) {
             flags |= client_flag[c];
         }
@@ -511,9 +511,9 @@ ram_addr_t ram_bytes_total(void)
 
 typedef struct DmaMapping {
     void *buffer;
-    RAMBlock *block;   /* direct mapping: the block held */
+    RAMBlock *block; /* direct mapping: the block held */
     ram_addr_t ram_addr;
-    AddressSpace *as;  /* bounce: where to write back */
+    AddressSpace *as; /* bounce: where to write back */
     hwaddr addr;
     MemTxAttrs attrs;
     struct DmaMapping *next;
@@ -570,8 +570,7 @@ void *address_space_map(AddressSpace *as, hwaddr addr, hwaddr *plen, bool is_wri
         uint64_t got = flat_range_remaining(r, addr);
         while (got != 0 && got < want && ++i < view->nr) {
             const FlatRange *n = &view->ranges[i];
-            if (n->start != addr + got || n->host != host + got ||
-                (is_write && n->readonly)) {
+            if (n->start != addr + got || n->host != host + got || (is_write && n->readonly)) {
                 break;
             }
             got += flat_range_remaining(n, n->start);

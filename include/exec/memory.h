@@ -81,14 +81,14 @@ typedef uint64_t hwaddr;
 typedef struct MemTxAttrs {
     unsigned int unspecified : 1; /* nobody said */
     unsigned int secure : 1;
-    unsigned int user : 1;        /* CPL 3 */
+    unsigned int user : 1;          /* CPL 3 */
     unsigned int requester_id : 16; /* PCI requester (bus/dev/fn) of DMA */
 } MemTxAttrs;
 #define MEMTXATTRS_UNSPECIFIED ((MemTxAttrs){ .unspecified = 1 })
 
 typedef uint32_t MemTxResult;
-#define MEMTX_OK 0
-#define MEMTX_ERROR (1U << 0)        /* the device reported an error */
+#define MEMTX_OK           0
+#define MEMTX_ERROR        (1U << 0) /* the device reported an error */
 #define MEMTX_DECODE_ERROR (1U << 1) /* nothing there, or an access size it rejects */
 
 typedef struct MemoryRegionOps {
@@ -106,8 +106,7 @@ typedef struct MemoryRegionOps {
         unsigned max_access_size; /* 0 = 4 */
         bool unaligned;
         /* optional: false rejects the access like an invalid size */
-        bool (*accepts)(void *opaque, hwaddr addr, unsigned size, bool is_write,
-                        MemTxAttrs attrs);
+        bool (*accepts)(void *opaque, hwaddr addr, unsigned size, bool is_write, MemTxAttrs attrs);
     } valid;
     struct {
         unsigned min_access_size; /* 0 = 1 */
@@ -133,27 +132,27 @@ typedef enum MemoryRegionType {
 struct MemoryRegion {
     MemoryRegionType type;
     char *name;
-    void *owner;                 /* the device (or NULL); informational */
-    const MemoryRegionOps *ops;  /* IO and ROM device */
+    void *owner;                /* the device (or NULL); informational */
+    const MemoryRegionOps *ops; /* IO and ROM device */
     void *opaque;
-    uint64_t size;               /* UINT64_MAX stands for 2^64 */
-    RAMBlock *ram_block;         /* RAM, ROM, ROM device */
-    MemoryRegion *alias;         /* alias: the region shown */
+    uint64_t size;       /* UINT64_MAX stands for 2^64 */
+    RAMBlock *ram_block; /* RAM, ROM, ROM device */
+    MemoryRegion *alias; /* alias: the region shown */
     hwaddr alias_offset;
     bool enabled;
-    bool readonly;               /* RAM made read-only (set_readonly), ROM */
-    bool romd_mode;              /* ROM device: reads from RAM */
+    bool readonly;  /* RAM made read-only (set_readonly), ROM */
+    bool romd_mode; /* ROM device: reads from RAM */
     bool initialized;
 
     /* place in the tree */
-    MemoryRegion *container;     /* parent, NULL if not mapped */
-    hwaddr addr;                 /* offset in the parent */
+    MemoryRegion *container; /* parent, NULL if not mapped */
+    hwaddr addr;             /* offset in the parent */
     int priority;
     bool may_overlap;
-    uint64_t add_seq;            /* when it was added: later wins on ties */
-    MemoryRegion *subregions;    /* highest priority first, newest first among equals */
+    uint64_t add_seq;         /* when it was added: later wins on ties */
+    MemoryRegion *subregions; /* highest priority first, newest first among equals */
     MemoryRegion *sub_next;
-    int alias_count;             /* aliases pointing here */
+    int alias_count; /* aliases pointing here */
 };
 
 /* A contiguous piece of one region as an address space sees it. */
@@ -171,8 +170,8 @@ typedef struct FlatView FlatView;
 typedef struct AddressSpace {
     char *name;
     MemoryRegion *root;
-    FlatView *current_map;        /* readers use address_space_get_flatview() */
-    pthread_mutex_t map_lock;     /* guards load+ref of current_map */
+    FlatView *current_map;    /* readers use address_space_get_flatview() */
+    pthread_mutex_t map_lock; /* guards load+ref of current_map */
     struct AddressSpace *next;
 } AddressSpace;
 
@@ -206,8 +205,8 @@ typedef struct MemoryListener {
 /* --- regions --- */
 
 void memory_region_init(MemoryRegion *mr, void *owner, const char *name, uint64_t size);
-void memory_region_init_io(MemoryRegion *mr, void *owner, const MemoryRegionOps *ops,
-                           void *opaque, const char *name, uint64_t size);
+void memory_region_init_io(MemoryRegion *mr, void *owner, const MemoryRegionOps *ops, void *opaque,
+                           const char *name, uint64_t size);
 /* RAM/ROM: false and *errp if the block cannot be allocated. The block's
  * name is name (must be unique among RAM blocks). */
 bool memory_region_init_ram(MemoryRegion *mr, void *owner, const char *name, uint64_t size,
@@ -216,16 +215,16 @@ bool memory_region_init_rom(MemoryRegion *mr, void *owner, const char *name, uin
                             Error **errp);
 bool memory_region_init_rom_device(MemoryRegion *mr, void *owner, const MemoryRegionOps *ops,
                                    void *opaque, const char *name, uint64_t size, Error **errp);
-void memory_region_init_alias(MemoryRegion *mr, void *owner, const char *name,
-                              MemoryRegion *orig, hwaddr offset, uint64_t size);
+void memory_region_init_alias(MemoryRegion *mr, void *owner, const char *name, MemoryRegion *orig,
+                              hwaddr offset, uint64_t size);
 /* Undo init (frees the name, drops the RAM block). mr must be unmapped and
  * have no subregions and no aliases pointing at it. */
 void memory_region_finalize(MemoryRegion *mr);
 
 /* Map child at offset in parent with priority 0 / the given priority. */
 void memory_region_add_subregion(MemoryRegion *parent, hwaddr offset, MemoryRegion *child);
-void memory_region_add_subregion_overlap(MemoryRegion *parent, hwaddr offset,
-                                         MemoryRegion *child, int priority);
+void memory_region_add_subregion_overlap(MemoryRegion *parent, hwaddr offset, MemoryRegion *child,
+                                         int priority);
 void memory_region_del_subregion(MemoryRegion *parent, MemoryRegion *child);
 void memory_region_set_enabled(MemoryRegion *mr, bool enabled);
 /* Move a mapped region inside its parent (or just record addr if unmapped). */
@@ -245,9 +244,9 @@ void *memory_region_get_ram_ptr(MemoryRegion *mr);
 ram_addr_t memory_region_get_ram_addr(MemoryRegion *mr);
 uint64_t memory_region_size(MemoryRegion *mr);
 const char *memory_region_name(const MemoryRegion *mr);
-bool memory_region_is_ram(const MemoryRegion *mr);      /* RAM or ROM */
-bool memory_region_is_rom(const MemoryRegion *mr);      /* ROM, or read-only RAM */
-bool memory_region_is_romd(const MemoryRegion *mr);     /* ROM device in romd mode */
+bool memory_region_is_ram(const MemoryRegion *mr);  /* RAM or ROM */
+bool memory_region_is_rom(const MemoryRegion *mr);  /* ROM, or read-only RAM */
+bool memory_region_is_romd(const MemoryRegion *mr); /* ROM device in romd mode */
 bool memory_region_is_mapped(const MemoryRegion *mr);
 bool memory_region_is_enabled(const MemoryRegion *mr);
 RAMBlock *memory_region_get_ram_block(MemoryRegion *mr);
@@ -255,8 +254,7 @@ RAMBlock *memory_region_get_ram_block(MemoryRegion *mr);
 /* Dirty flags of the region's RAM (offsets in the region). */
 void memory_region_set_dirty(MemoryRegion *mr, hwaddr addr, hwaddr size);
 bool memory_region_get_dirty(MemoryRegion *mr, hwaddr addr, hwaddr size, uint8_t client);
-bool memory_region_test_and_clear_dirty(MemoryRegion *mr, hwaddr addr, hwaddr size,
-                                        uint8_t client);
+bool memory_region_test_and_clear_dirty(MemoryRegion *mr, hwaddr addr, hwaddr size, uint8_t client);
 
 /* Call the region's ops for one access of size 1/2/4/8 at addr, splitting
  * and widening as the ops ask. Big lock held. For MMIO and ROM devices. */
@@ -285,10 +283,10 @@ extern AddressSpace address_space_io;
  * the whole buffer is always processed. */
 MemTxResult address_space_read(AddressSpace *as, hwaddr addr, MemTxAttrs attrs, void *buf,
                                hwaddr len);
-MemTxResult address_space_write(AddressSpace *as, hwaddr addr, MemTxAttrs attrs,
-                                const void *buf, hwaddr len);
-MemTxResult address_space_rw(AddressSpace *as, hwaddr addr, MemTxAttrs attrs, void *buf,
-                             hwaddr len, bool is_write);
+MemTxResult address_space_write(AddressSpace *as, hwaddr addr, MemTxAttrs attrs, const void *buf,
+                                hwaddr len);
+MemTxResult address_space_rw(AddressSpace *as, hwaddr addr, MemTxAttrs attrs, void *buf, hwaddr len,
+                             bool is_write);
 /* Like address_space_write but also writes ROM (and ROM devices' RAM):
  * for firmware loaders. MMIO is written as by address_space_write. */
 MemTxResult address_space_write_rom(AddressSpace *as, hwaddr addr, MemTxAttrs attrs,
@@ -297,8 +295,7 @@ MemTxResult address_space_write_rom(AddressSpace *as, hwaddr addr, MemTxAttrs at
 /* Little-endian loads/stores; result may be NULL. An MMIO access is one
  * dispatch of that size (split only as the region's ops demand). */
 uint8_t address_space_ldub(AddressSpace *as, hwaddr addr, MemTxAttrs attrs, MemTxResult *result);
-uint16_t address_space_lduw(AddressSpace *as, hwaddr addr, MemTxAttrs attrs,
-                            MemTxResult *result);
+uint16_t address_space_lduw(AddressSpace *as, hwaddr addr, MemTxAttrs attrs, MemTxResult *result);
 uint32_t address_space_ldl(AddressSpace *as, hwaddr addr, MemTxAttrs attrs, MemTxResult *result);
 uint64_t address_space_ldq(AddressSpace *as, hwaddr addr, MemTxAttrs attrs, MemTxResult *result);
 void address_space_stb(AddressSpace *as, hwaddr addr, uint8_t val, MemTxAttrs attrs,

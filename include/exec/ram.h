@@ -9,7 +9,8 @@
  * (migration sends blocks by name and offset). Blocks are created and
  * destroyed under the big lock; the list can be walked by the main thread
  * (or any thread holding the big lock) with ram_block_foreach().
- * qemu-style lookups (by name, by ram_addr, by host pointer) are lock-free.
+ * Lookups (by name, by ram_addr, by host pointer) are thread-safe (a short
+ * internal mutex); what they return stays valid while the block lives.
  *
  * Dirty flags. Every page (RAM_PAGE_SIZE) of the ram_addr space has a byte
  * of flags, one bit per client:
@@ -57,32 +58,34 @@ typedef uint64_t ram_addr_t;
 #define RAM_ADDR_SPACE_BITS 40
 #define RAM_ADDR_SPACE_SIZE ((ram_addr_t)1 << RAM_ADDR_SPACE_BITS)
 
-#define DIRTY_MEMORY_VGA 0x01
-#define DIRTY_MEMORY_CODE 0x02
-#define DIRTY_MEMORY_RESERVED 0x04
+#define DIRTY_MEMORY_VGA       0x01
+#define DIRTY_MEMORY_CODE      0x02
+#define DIRTY_MEMORY_RESERVED  0x04
 #define DIRTY_MEMORY_MIGRATION 0x08
 /* every client flag: a page with all of these set needs no TLB_NOTDIRTY */
-#define DIRTY_MEMORY_ALL (DIRTY_MEMORY_VGA | DIRTY_MEMORY_CODE | DIRTY_MEMORY_MIGRATION)
+#define DIRTY_MEMORY_ALL       (DIRTY_MEMORY_VGA | DIRTY_MEMORY_CODE | DIRTY_MEMORY_MIGRATION)
 
 typedef struct MemoryRegion MemoryRegion;
 typedef struct RAMBlock RAMBlock;
 
 struct RAMBlock {
-    char name[64];        /* unique; "owner-path/region-name" style, used by migration */
-    uint8_t *host;        /* host mapping of max_length bytes */
-    ram_addr_t offset;    /* start in the ram_addr space (page aligned) */
+    char name[64];          /* unique; "owner-path/region-name" style, used by migration */
+    uint8_t *host;          /* host mapping of max_length bytes */
+    ram_addr_t offset;      /* start in the ram_addr space (page aligned) */
     ram_addr_t used_length; /* bytes the guest sees (== the region's size) */
     ram_addr_t max_length;  /* bytes mapped (page rounded) */
-    MemoryRegion *mr;     /* the region this block backs (NULL once destroyed) */
-    int refcount;         /* owner + FlatViews + DMA mappings; atomic */
-    RAMBlock *next;       /* list, sorted by offset */
+    MemoryRegion *mr;       /* the region this block backs (NULL once destroyed) */
+    int refcount;           /* owner + FlatViews + DMA mappings; atomic */
+    RAMBlock *next;         /* list, sorted by offset */
 };
 
 /*
  * Create a block of size bytes (rounded up to a page) for mr; the host
- * memory is zeroed (anonymous mmap). name must be unique among live blocks.
- * NULL and an error if the ram_addr space or the host is out of memory, or
- * the name is taken. Big lock held (or single-threaded setup).
+ * memory is zeroed (anonymous mmap). If name is taken by a live block the
+ * new one is called "name#2", "name#3"... (stable for a machine built in the
+ * same order, which is what migration needs). NULL and an error if the
+ * ram_addr space or the host is out of memory. Big lock held (or
+ * single-threaded setup). All flags of the new pages are set.
  */
 RAMBlock *ram_block_new(const char *name, ram_addr_t size, MemoryRegion *mr, Error **errp);
 /* Drop the owner's reference: the block leaves the list at once, its host
@@ -95,7 +98,7 @@ void ram_block_unref(RAMBlock *rb);
  * returns non-zero if fn does. */
 int ram_block_foreach(int (*fn)(RAMBlock *rb, void *opaque), void *opaque);
 RAMBlock *ram_block_by_name(const char *name);
-/* The block containing ram_addr (lock-free; NULL if none). */
+/* The block containing ram_addr (NULL if none). */
 RAMBlock *ram_block_from_ram_addr(ram_addr_t addr);
 /* The block whose host mapping contains ptr; *offset = ptr - host. */
 RAMBlock *ram_block_from_host(const void *ptr, ram_addr_t *offset);

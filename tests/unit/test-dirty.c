@@ -13,7 +13,7 @@
 #include "tap.h"
 
 #define ATTRS MEMTXATTRS_UNSPECIFIED
-#define PG RAM_PAGE_SIZE
+#define PG    RAM_PAGE_SIZE
 
 typedef struct HookLog {
     int calls;
@@ -43,7 +43,7 @@ static void on_cleared(ram_addr_t start, ram_addr_t len)
 
 static MemoryRegion root, ram, ram2;
 static AddressSpace as;
-static ram_addr_t base; /* ram_addr of the RAM's first page */
+static ram_addr_t base;             /* ram_addr of the RAM's first page */
 static const hwaddr gpa = 0x100000; /* where the RAM is mapped */
 
 static void test_flags_basics(void)
@@ -89,14 +89,12 @@ static void test_flags_basics(void)
 static void test_test_and_clear(void)
 {
     cpu_physical_memory_set_dirty_range(base, 64 * PG, DIRTY_MEMORY_ALL);
-    tap_ok(cpu_physical_memory_test_and_clear_dirty(base + 10 * PG, 2 * PG,
-                                                    DIRTY_MEMORY_MIGRATION),
+    tap_ok(cpu_physical_memory_test_and_clear_dirty(base + 10 * PG, 2 * PG, DIRTY_MEMORY_MIGRATION),
            "test_and_clear of dirty pages returns true");
-    tap_ok(!cpu_physical_memory_test_and_clear_dirty(base + 10 * PG, 2 * PG,
-                                                     DIRTY_MEMORY_MIGRATION),
-           "a second test_and_clear returns false");
-    tap_ok(cpu_physical_memory_test_and_clear_dirty(base + 11 * PG, 2 * PG,
-                                                    DIRTY_MEMORY_MIGRATION),
+    tap_ok(
+        !cpu_physical_memory_test_and_clear_dirty(base + 10 * PG, 2 * PG, DIRTY_MEMORY_MIGRATION),
+        "a second test_and_clear returns false");
+    tap_ok(cpu_physical_memory_test_and_clear_dirty(base + 11 * PG, 2 * PG, DIRTY_MEMORY_MIGRATION),
            "a range with one still-dirty page returns true");
     tap_ok(cpu_physical_memory_get_dirty_flags(base + 10 * PG) ==
                (DIRTY_MEMORY_VGA | DIRTY_MEMORY_CODE),
@@ -127,8 +125,8 @@ static void test_iteration(void)
     }
     unsigned n = 0;
     bool match = true;
-    for (ram_addr_t a = cpu_physical_memory_find_next_dirty(base, base + size,
-                                                            DIRTY_MEMORY_MIGRATION);
+    for (ram_addr_t a =
+             cpu_physical_memory_find_next_dirty(base, base + size, DIRTY_MEMORY_MIGRATION);
          a < base + size;
          a = cpu_physical_memory_find_next_dirty(a + PG, base + size, DIRTY_MEMORY_MIGRATION)) {
         if (n >= sizeof(pages) / sizeof(pages[0]) || a != base + pages[n] * PG) {
@@ -259,7 +257,8 @@ static void test_blocks(void)
            "RAM block lookups by name, ram_addr and host");
     ram_addr_t off = 0;
     tap_ok(ram_block_from_host((uint8_t *)memory_region_get_ram_ptr(&ram2) + 9, &off) ==
-               memory_region_get_ram_block(&ram2) && off == 9,
+                   memory_region_get_ram_block(&ram2) &&
+               off == 9,
            "ram_block_from_host finds the block and offset");
 
     MemoryRegion dup;

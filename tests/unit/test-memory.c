@@ -443,8 +443,7 @@ static void test_rom(void)
     tap_ok(rd32(&as, 0xf0000) == 0x00e05bea, "guest writes to ROM are ignored");
     tap_ok(memory_region_is_rom(&rom) && memory_region_is_ram(&rom), "a ROM is RAM-backed and ROM");
 
-    memory_region_init_rom_device(&romd, NULL, &ops_default, &d, "rom.flash", 0x1000,
-                                  &error_abort);
+    memory_region_init_rom_device(&romd, NULL, &ops_default, &d, "rom.flash", 0x1000, &error_abort);
     memory_region_add_subregion(&root, 0xe0000, &romd);
     uint8_t *p = memory_region_get_ram_ptr(&romd);
     p[0x10] = 0x5c;
@@ -499,8 +498,11 @@ static void test_listeners(void)
 {
     MemoryRegion root, a, b, c;
     AddressSpace as;
-    CountListener cl = { .l = { .begin = cl_begin, .commit = cl_commit, .region_add = cl_add,
-                                .region_del = cl_del, .name = "count" } };
+    CountListener cl = { .l = { .begin = cl_begin,
+                                .commit = cl_commit,
+                                .region_add = cl_add,
+                                .region_del = cl_del,
+                                .name = "count" } };
 
     memory_region_init(&root, NULL, "root", UINT64_MAX);
     address_space_init(&as, &root, "listen");
@@ -668,8 +670,7 @@ static void test_translate_for_tlb(void)
     memory_region_init_alias(&ro_alias, NULL, "tlb.pam", &ram, 0x10000, 0x4000);
     memory_region_set_readonly(&ro_alias, true);
     memory_region_add_subregion_overlap(&root, 0x10000, &ro_alias, 1);
-    memory_region_init_rom_device(&romd, NULL, &ops_default, &d, "tlb.flash", 0x1000,
-                                  &error_abort);
+    memory_region_init_rom_device(&romd, NULL, &ops_default, &d, "tlb.flash", 0x1000, &error_abort);
     memory_region_add_subregion(&root, 0x100000, &romd);
     memory_region_init_io(&mmio, NULL, &ops_default, &d, "tlb.mmio", 0x1000);
     memory_region_add_subregion(&root, 0x200000, &mmio);
