@@ -58,6 +58,13 @@ static void *thread_start(void *opaque)
     if ((nt->flags & CLONE_CHILD_SETTID) && user_access_ok(nt->child_tid, 4, PAGE_WRITE)) {
         *(uint32_t *)g2h(nt->child_tid) = (uint32_t)ts->tid;
     }
+    /* As the kernel does, before either side runs guest code: written
+     * later by the parent, it could overwrite the 0 that this thread's
+     * exit stores to the same word (glibc passes one address for both),
+     * and pthread_join would wait forever. */
+    if ((nt->flags & CLONE_PARENT_SETTID) && user_access_ok(nt->parent_tid, 4, PAGE_WRITE)) {
+        *(uint32_t *)g2h(nt->parent_tid) = (uint32_t)ts->tid;
+    }
     pthread_mutex_lock(&nt->lock);
     nt->tid = ts->tid;
     nt->started = true;
@@ -118,9 +125,6 @@ static int64_t do_thread(CPUX86State *env, uint64_t flags, uint64_t newsp, uint6
         __atomic_sub_fetch(&thread_count, 1, __ATOMIC_SEQ_CST);
         free(nt.cpu);
         return -r;
-    }
-    if ((flags & CLONE_PARENT_SETTID) && user_access_ok(parent_tid, 4, PAGE_WRITE)) {
-        *(uint32_t *)g2h(parent_tid) = (uint32_t)nt.tid;
     }
     return nt.tid;
 }
