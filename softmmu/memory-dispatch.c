@@ -101,10 +101,19 @@ static MemTxResult access_adjusted(MemoryRegion *mr, hwaddr addr, uint64_t *data
         hwaddr base = mr->ops->impl.unaligned ? addr : addr & ~(hwaddr)(asz - 1);
         unsigned shift = (addr - base) * 8;
         if (shift + size * 8 > asz * 8) {
-            /* the widened unit cannot hold it: fall back to the smaller
-             * size rather than touch bytes on the far side */
-            base = addr;
-            shift = 0;
+            /* a misaligned access straddling two units: widen each byte
+             * into its own unit */
+            MemTxResult res = MEMTX_OK;
+            uint64_t out = 0;
+            for (unsigned i = 0; i < size; i++) {
+                uint64_t b = (*data >> (i * 8)) & 0xff;
+                res |= access_adjusted(mr, addr + i, &b, 1, is_write, attrs);
+                out |= (b & 0xff) << (i * 8);
+            }
+            if (!is_write) {
+                *data = out;
+            }
+            return res;
         }
         if (is_write) {
             return call_write(mr, base, (*data & size_mask(size)) << shift, asz, attrs);
@@ -192,11 +201,19 @@ static MemTxResult dispatch(MemoryRegion *mr, hwaddr addr, uint64_t *data, unsig
     return res;
 }
 
+/* RAM-backed regions reached through dispatch (a caller that has the
+ * region, not an address): the bytes in the block, never the ops. */
+static bool ram_access(MemoryRegion *mr, hwaddr addr, unsigned size)
+{
+    return mr->ram_block && addr < mr->size && size <= 8 && size <= mr->size - addr;
+}
+
 MemTxResult memory_region_dispatch_read(MemoryRegion *mr, hwaddr addr, uint64_t *data,
                                         unsigned size, MemTxAttrs attrs)
 {
-    if (mr->type == MR_ROM_DEVICE && mr->romd_mode && addr < mr->size && size <= 8 &&
-        size <= mr->size - addr) {
+    if ((mr->type == MR_RAM || mr->type == MR_ROM ||
+         (mr->type == MR_ROM_DEVICE && mr->romd_mode)) &&
+        ram_access(mr, addr, size)) {
         uint64_t v = 0;
         memcpy(&v, mr->ram_block->host + addr, size); /* little-endian host */
         *data = v;
@@ -208,6 +225,13 @@ MemTxResult memory_region_dispatch_read(MemoryRegion *mr, hwaddr addr, uint64_t 
 MemTxResult memory_region_dispatch_write(MemoryRegion *mr, hwaddr addr, uint64_t data,
                                          unsigned size, MemTxAttrs attrs)
 {
+    if ((mr->type == MR_RAM || mr->type == MR_ROM) && ram_access(mr, addr, size)) {
+        if (mr->type == MR_RAM && !mr->readonly) {
+            memcpy(mr->ram_block->host + addr, &data, size);
+            ram_block_notify_write(mr->ram_block->offset + addr, size);
+        }
+        return MEMTX_OK; /* ROM: the write is dropped, as the hardware would */
+    }
     return dispatch(mr, addr, &data, size, true, attrs);
 }
 

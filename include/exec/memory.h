@@ -257,7 +257,9 @@ bool memory_region_get_dirty(MemoryRegion *mr, hwaddr addr, hwaddr size, uint8_t
 bool memory_region_test_and_clear_dirty(MemoryRegion *mr, hwaddr addr, hwaddr size, uint8_t client);
 
 /* Call the region's ops for one access of size 1/2/4/8 at addr, splitting
- * and widening as the ops ask. Big lock held. For MMIO and ROM devices. */
+ * and widening as the ops ask. Big lock held. For MMIO and ROM devices;
+ * on a RAM/ROM region (or a ROM device in romd mode, for reads) it accesses
+ * the RAM block (ROM writes are dropped). */
 MemTxResult memory_region_dispatch_read(MemoryRegion *mr, hwaddr addr, uint64_t *data,
                                         unsigned size, MemTxAttrs attrs);
 MemTxResult memory_region_dispatch_write(MemoryRegion *mr, hwaddr addr, uint64_t data,
@@ -323,16 +325,15 @@ void address_space_unmap(AddressSpace *as, void *buffer, hwaddr len, bool is_wri
                          hwaddr access_len);
 
 /*
- * For the softmmu TLB fill: the terminal region at addr, *xlat = the offset
+ * QEMU-style translation: the terminal region at addr, *xlat = the offset
  * of addr in it, *plen reduced to the bytes from addr that stay in the
  * same region piece. Unassigned addresses give the internal "unassigned"
  * region (memory_region_is_unassigned) with *plen up to the next mapped
- * range. A read-only view (ROM, read-only RAM, romd for writes) is told by
- * memory_region_is_rom/is_romd; for RAM use memory_region_get_ram_ptr(mr)
- * + *xlat and memory_region_get_ram_addr(mr) + *xlat. The pointer stays
- * valid until the region is finalized (see "lifetime" above). For MMIO a
- * TLB may keep mr + xlat and call memory_region_dispatch_* under the big
- * lock, or keep the physical address and call address_space_read/write.
+ * range. For RAM use memory_region_get_ram_ptr(mr) + *xlat and
+ * memory_region_get_ram_addr(mr) + *xlat. The pointer stays valid until
+ * the region is finalized (see "lifetime" above). This does not say
+ * whether the MAPPING is read-only (a read-only alias of RAM): the softmmu
+ * TLB should use address_space_translate_for_tlb below, which does.
  */
 MemoryRegion *address_space_translate(AddressSpace *as, hwaddr addr, hwaddr *xlat, hwaddr *plen,
                                       bool is_write, MemTxAttrs attrs);
@@ -347,9 +348,11 @@ bool memory_region_is_unassigned(const MemoryRegion *mr);
  *   host != NULL: reads may use host memory (RAM, ROM, ROM device in romd
  *                 mode); ram_addr is the ram_addr of addr (dirty tracking)
  *   readonly:     writes must not touch host memory: send them to the slow
- *                 path (address_space_write, or memory_region_dispatch_write
- *                 on mr at xlat), which drops them (ROM, read-only RAM) or
- *                 calls the device (ROM device)
+ *                 path, address_space_write() on the physical address, which
+ *                 drops them (ROM, read-only RAM or alias) or calls the
+ *                 device (ROM device). (Not memory_region_dispatch_write on
+ *                 mr: when read-only-ness comes from an alias, mr itself is
+ *                 writable RAM.)
  *   host == NULL: MMIO (or unassigned: mr is then the unassigned region)
  * len is the number of bytes from addr with the same mapping (0 = 2^64).
  */

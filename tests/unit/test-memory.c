@@ -360,6 +360,25 @@ static void test_access_sizes(void)
     tap_ok(res == MEMTX_DECODE_ERROR && buf[0] == 0xff && buf[1] == 0xff && d.n == 0,
            "valid.min 4: a 2-byte buffer read is rejected with all-ones");
 
+    /* impl.min 4 with a device that accepts unaligned accesses: a 2-byte
+     * access straddling two dwords becomes one widened access per byte */
+    static const MemoryRegionOps ops_dwords_unaligned = {
+        .read = dev_read,
+        .write = dev_write,
+        .valid = { .max_access_size = 8, .unaligned = true },
+        .impl = { .min_access_size = 4, .max_access_size = 4 },
+    };
+    MemoryRegion un;
+    memory_region_init_io(&un, NULL, &ops_dwords_unaligned, &d, "sizes.unaligned", 0x100);
+    memory_region_add_subregion(&root, 0x5000, &un);
+    dev_reset(&d);
+    w = address_space_lduw(&as, 0x5003, ATTRS, &res);
+    tap_ok(res == MEMTX_OK && d.n == 2 && d.log[0].addr == 0 && d.log[0].size == 4 &&
+               d.log[1].addr == 4 && d.log[1].size == 4 && w == (d.regs[3] | d.regs[4] << 8),
+           "a widened access straddling two units reads both units, aligned");
+    memory_region_del_subregion(&root, &un);
+    memory_region_finalize(&un);
+
     /* unassigned addresses: all-ones, decode error, logged, never a crash */
     char path[] = "/tmp/tern-test-memory-XXXXXX";
     int fd = mkstemp(path);
@@ -442,6 +461,11 @@ static void test_rom(void)
     address_space_stl(&as, 0xf0000, 0, ATTRS, &res);
     tap_ok(rd32(&as, 0xf0000) == 0x00e05bea, "guest writes to ROM are ignored");
     tap_ok(memory_region_is_rom(&rom) && memory_region_is_ram(&rom), "a ROM is RAM-backed and ROM");
+
+    uint64_t rv = 0;
+    memory_region_dispatch_write(&rom, 0, 0x1111, 2, ATTRS);
+    memory_region_dispatch_read(&rom, 0, &rv, 4, ATTRS);
+    tap_ok(rv == 0x00e05bea, "dispatch on a ROM region reads its bytes and drops writes");
 
     memory_region_init_rom_device(&romd, NULL, &ops_default, &d, "rom.flash", 0x1000, &error_abort);
     memory_region_add_subregion(&root, 0xe0000, &romd);
