@@ -194,10 +194,15 @@ static void address_space_update(AddressSpace *as)
     as->current_map = nv;
     pthread_mutex_unlock(&as->map_lock);
 
-    /* region_del in reverse priority order: walk to build the reverse */
-    MemoryListener *rev[64];
+    /* this address space's listeners, in priority order (region_del walks
+     * them backwards) */
     unsigned nrev = 0;
-    for (MemoryListener *l = listeners; l && nrev < 64; l = l->next) {
+    for (MemoryListener *l = listeners; l; l = l->next) {
+        nrev += l->address_space == as;
+    }
+    MemoryListener *rev[nrev ? nrev : 1];
+    nrev = 0;
+    for (MemoryListener *l = listeners; l; l = l->next) {
         if (l->address_space == as) {
             rev[nrev++] = l;
         }
