@@ -39,10 +39,7 @@ struct CharBackend {
     void *opaque;
     int tag;          /* index among a mux's frontends (-1: not on a mux) */
     bool fe_is_open;  /* handlers set */
-    /* A pending write watch: */
-    ChrWatchFunc *watch_func;
-    void *watch_opaque;
-    void *watch_bh;
+    struct ChrWatch *watch; /* a pending qemu_chr_fe_add_watch, or NULL */
 };
 
 /*
