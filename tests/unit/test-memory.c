@@ -518,6 +518,53 @@ static void cl_del(MemoryListener *l, MemoryRegionSection *s)
     c->last_del = s->mr;
 }
 
+/* order in which prioritised listeners are called */
+static char order_log[32];
+static void ord_add(MemoryListener *l, MemoryRegionSection *s)
+{
+    (void)s;
+    strncat(order_log, l->name, sizeof(order_log) - strlen(order_log) - 1);
+}
+static void ord_del(MemoryListener *l, MemoryRegionSection *s)
+{
+    (void)s;
+    strncat(order_log, l->name, sizeof(order_log) - strlen(order_log) - 1);
+}
+
+static void test_listener_order(void)
+{
+    MemoryRegion root, r;
+    AddressSpace as;
+    MemoryListener hi = {
+        .region_add = ord_add, .region_del = ord_del, .priority = 10, .name = "H"
+    };
+    MemoryListener lo = {
+        .region_add = ord_add, .region_del = ord_del, .priority = -5, .name = "L"
+    };
+    MemoryListener mid = {
+        .region_add = ord_add, .region_del = ord_del, .priority = 0, .name = "M"
+    };
+
+    memory_region_init(&root, NULL, "root", UINT64_MAX);
+    address_space_init(&as, &root, "order");
+    memory_listener_register(&hi, &as);
+    memory_listener_register(&lo, &as);
+    memory_listener_register(&mid, &as);
+    memory_region_init_ram(&r, NULL, "order.ram", 0x1000, &error_abort);
+    order_log[0] = 0;
+    memory_region_add_subregion(&root, 0, &r);
+    tap_ok(!strcmp(order_log, "LMH"), "region_add: lower priority first (got %s)", order_log);
+    order_log[0] = 0;
+    memory_region_del_subregion(&root, &r);
+    tap_ok(!strcmp(order_log, "HML"), "region_del: higher priority first (got %s)", order_log);
+    memory_listener_unregister(&hi);
+    memory_listener_unregister(&lo);
+    memory_listener_unregister(&mid);
+    address_space_destroy(&as);
+    memory_region_finalize(&r);
+    memory_region_finalize(&root);
+}
+
 static void test_listeners(void)
 {
     MemoryRegion root, a, b, c;
@@ -834,6 +881,7 @@ int main(void)
     test_io_space();
     test_rom();
     test_listeners();
+    test_listener_order();
     test_translate_map();
     test_bql_held_by_caller();
     test_translate_for_tlb();
