@@ -69,7 +69,7 @@ typedef struct MemoryRegion MemoryRegion;
 typedef struct RAMBlock RAMBlock;
 
 struct RAMBlock {
-    char name[64];          /* unique; "owner-path/region-name" style, used by migration */
+    char name[64];          /* unique (the region name, "#2"... if taken); migration uses it */
     uint8_t *host;          /* host mapping of max_length bytes */
     ram_addr_t offset;      /* start in the ram_addr space (page aligned) */
     ram_addr_t used_length; /* bytes the guest sees (== the region's size) */
