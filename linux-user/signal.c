@@ -186,9 +186,18 @@ static void host_signal_handler(int sig, siginfo_t *info, void *puc)
         gi.si_signo = sig;
         gi.si_code = info->si_code;
         gi.si_addr = (void *)(uintptr_t)addr;
-        if (sig == SIGSEGV) {
+        if (info->si_code == SI_KERNEL) {
+            /* a #GP (non-canonical address...): no address, as the
+             * kernel reports it to the guest too */
+            gi.si_addr = NULL;
+        } else if (sig == SIGSEGV) {
+            /* the guest's table decides: a page the emulator keeps
+             * PROT_NONE for itself is unmapped as far as the guest knows */
             gi.si_code = page_get_flags(addr) ? SEGV_ACCERR : SEGV_MAPERR;
         }
+        /* the host fault is the guest's: same vector and error code */
+        ts->trapno = (uint64_t)uc->uc_mcontext.gregs[REG_TRAPNO];
+        ts->trap_err = (uint64_t)uc->uc_mcontext.gregs[REG_ERR];
         queue_signal(ts, sig, &gi);
         cs->exception_index = EXCP_INTERRUPT;
         /* leave the handler through the CPU loop with the mask it had */
@@ -201,9 +210,40 @@ static void host_signal_handler(int sig, siginfo_t *info, void *puc)
     errno = saved_errno;
 }
 
+/* The vector a CPU exception that Linux reports as (sig, code) came
+ * from, for the frame's sigcontext.trapno. */
+static int trapno_of(CPUX86State *env, int sig, int code)
+{
+    switch (sig) {
+    case SIGSEGV:
+        return code == SI_KERNEL ? EXCP0D_GPF : EXCP0E_PAGE;
+    case SIGBUS:
+        return code == BUS_ADRALN ? EXCP11_ALGN : EXCP0B_NOSEG;
+    case SIGILL:
+        return EXCP06_ILLOP;
+    case SIGTRAP:
+        return code == SI_KERNEL ? EXCP03_INT3 : EXCP01_DB;
+    case SIGFPE:
+        if (code == FPE_INTDIV || code == FPE_INTOVF) {
+            return EXCP00_DIVZ;
+        }
+        /* an SSE exception leaves unmasked flags in MXCSR */
+        return (env->mxcsr & ~(env->mxcsr >> 7) & 0x3f) ? EXCP13_XMM : EXCP10_COPR;
+    }
+    return 0;
+}
+
 void queue_guest_signal(CPUX86State *env, int sig, int code, uint64_t addr)
 {
     siginfo_t si;
+
+    /* what the kernel keeps in thread.trap_nr/error_code for the frame */
+    thread_ts->trapno = (uint64_t)trapno_of(env, sig, code);
+    thread_ts->trap_err = 0;
+    if (thread_ts->trapno == EXCP0E_PAGE) {
+        /* bit 0: the page is present (a protection fault) */
+        thread_ts->trap_err = (uint64_t)env->error_code | (page_get_flags(addr) ? 1 : 0);
+    }
 
     memset(&si, 0, sizeof(si));
     si.si_signo = sig;
@@ -378,9 +418,11 @@ static void setup_rt_frame(CPUX86State *env, TaskState *ts, int sig, const Targe
     sc->eflags = cpu_compute_eflags(env);
     sc->cs = 0x33;
     sc->ss = 0x2b;
-    sc->trapno = sig == SIGSEGV ? 14 : 0;
-    sc->err = sig == SIGSEGV ? (env->exception_is_write ? 6 : 4) : 0;
-    sc->cr2 = sig == SIGSEGV || sig == SIGBUS ? (uint64_t)(uintptr_t)info->si_addr : 0;
+    /* like the kernel: the last fault's vector and error code (stale
+     * for an asynchronous signal), cr2 only for a page fault */
+    sc->trapno = ts->trapno;
+    sc->err = ts->trap_err;
+    sc->cr2 = ts->trapno == EXCP0E_PAGE ? (uint64_t)(uintptr_t)info->si_addr : 0;
     sc->oldmask = saved_mask;
     sc->fpstate = fp_addr;
     frame->uc.uc_sigmask = saved_mask;

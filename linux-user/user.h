@@ -165,6 +165,7 @@ typedef struct TaskState {
     uint64_t altstack_sp, altstack_size;
     int altstack_flags;
     volatile int signal_pending;     /* something in pending to look at */
+    uint64_t trapno, trap_err;       /* the last CPU fault, for sigcontext */
 } TaskState;
 
 void signal_init(void);

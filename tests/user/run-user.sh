@@ -143,5 +143,22 @@ else
     notok "C test programs could not be built"
 fi
 
+# differential programs (tests/user/*.c): same output natively and emulated
+diff_prog() { # diff_prog name description [gcc flags...]
+    name=$1 d=$2; shift 2
+    if ! gcc -O1 -no-pie -Wall -o "$T/$name" "$SRC/$name.c" "$@" 2>"$T/$name.log"; then
+        notok "$d: build failed"; sed 's/^/# /' "$T/$name.log"; return
+    fi
+    (cd "$T" && timeout 60 "./$name" >"$T/$name.nat" 2>&1); nst=$?
+    (cd "$T" && timeout 60 "$TERN" "./$name" >"$T/$name.emu" 2>&1); est=$?
+    if [ $nst = $est ] && cmp -s "$T/$name.nat" "$T/$name.emu"; then
+        ok "$d"
+    else
+        notok "$d (status native $nst, tern $est)"
+        diff "$T/$name.nat" "$T/$name.emu" | head -20 | sed 's/^/# /'
+    fi
+}
+diff_prog faults "fault si_code/si_addr/trapno/err as natively (#GP is SI_KERNEL)"
+
 echo "1..$n"
 exit $fail
