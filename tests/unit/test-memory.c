@@ -11,6 +11,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "exec/memory.h"
@@ -820,7 +821,7 @@ static void *reader_thread(void *arg)
         if (b != 0x5a && b != 0xa5 && b != 1) {
             r->bad++;
         }
-        r->reads++;
+        __atomic_add_fetch(&r->reads, 1, __ATOMIC_RELAXED);
     }
     return NULL;
 }
@@ -848,21 +849,40 @@ static void test_concurrent_remap(void)
         rd[i] = (Reader){ &as, &stop, 0, 0 };
         pthread_create(&t[i], NULL, reader_thread, &rd[i]);
     }
-    for (int i = 0; i < 3000; i++) {
+    /* Remap at least 3000 times, and until every reader has read during
+     * the remapping (threads may start late on a loaded machine); give up
+     * after 10 s so a stuck reader fails instead of hanging. */
+    long start_reads[N];
+    for (int i = 0; i < N; i++) {
+        start_reads[i] = __atomic_load_n(&rd[i].reads, __ATOMIC_RELAXED);
+    }
+    time_t deadline = time(NULL) + 10;
+    int remaps = 0;
+    for (;;) {
+        bool all_read = true;
+        for (int i = 0; i < N; i++) {
+            all_read &= __atomic_load_n(&rd[i].reads, __ATOMIC_RELAXED) > start_reads[i] + 100;
+        }
+        if ((remaps >= 3000 && all_read) || time(NULL) > deadline) {
+            break;
+        }
         bql_lock();
-        MemoryRegion *o = (i & 1) ? &mmio : &overlay;
+        MemoryRegion *o = (remaps & 1) ? &mmio : &overlay;
         memory_region_add_subregion_overlap(&root, 0x1000, o, 1);
         memory_region_del_subregion(&root, o);
         bql_unlock();
+        remaps++;
     }
     __atomic_store_n(&stop, true, __ATOMIC_RELEASE);
-    long reads = 0, bad = 0;
+    long reads = 0, bad = 0, idle = 0;
     for (int i = 0; i < N; i++) {
         pthread_join(t[i], NULL);
-        reads += rd[i].reads;
+        reads += rd[i].reads - start_reads[i];
         bad += rd[i].bad;
+        idle += rd[i].reads <= start_reads[i] + 100;
     }
-    tap_ok(bad == 0 && reads > 0, "%ld reads during 6000 remaps, %ld saw garbage", reads, bad);
+    tap_ok(bad == 0 && idle == 0, "%ld reads by %d threads during %d remaps, %ld saw garbage",
+           reads, N, 2 * remaps, bad);
     tap_ok(d.lock_held_always, "MMIO reached from reader threads ran under the big lock");
 
     memory_region_del_subregion(&root, &ram);
