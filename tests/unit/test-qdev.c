@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "chardev/char-fe.h"
 #include "hw/core/irq.h"
 #include "hw/core/qdev-properties.h"
 #include "hw/core/qdev.h"
@@ -740,6 +741,51 @@ static void test_options(void)
     qdev_delete(qdev_find_by_id("opt1"));
 }
 
+/* A device with a chardev property. */
+typedef struct TestChr {
+    DeviceState parent;
+    CharBackend chr;
+} TestChr;
+
+static const Property chr_props[] = {
+    DEFINE_PROP_CHR("chardev", TestChr, chr),
+    DEFINE_PROP_END_OF_LIST(),
+};
+
+static const DeviceTypeInfo test_chr_info = {
+    .name = "test-chr",
+    .instance_size = sizeof(TestChr),
+    .user_creatable = true,
+    .props = chr_props,
+};
+DEVICE_TYPE(test_chr_info)
+
+static void test_chardev_prop(void)
+{
+    Chardev *c0 = qemu_chr_new("c0", "null", &error_abort);
+    DeviceState *d1, *d2;
+    Error *err = NULL;
+    char *v;
+
+    d1 = qdev_new_from_options("test-chr,chardev=c0", NULL, &error_abort);
+    tap_ok(d1 && ((TestChr *)d1)->chr.chr == c0, "chardev property connects the backend");
+    v = qdev_prop_print(d1, "chardev");
+    tap_ok(v && strcmp(v, "c0") == 0, "chardev property prints the id");
+    free(v);
+    tap_ok(!qdev_new_from_options("test-chr,chardev=nope", NULL, &err) &&
+               err_mentions(err, "no chardev with id 'nope'", "'chardev'"),
+           "unknown chardev id fails naming the property");
+    err = NULL;
+    d2 = qdev_new("test-chr", &error_abort);
+    tap_ok(!qdev_prop_parse(d2, "chardev", "c0", &err) && err_mentions(err, "'chardev'", "test-chr"),
+           "a chardev already in use is refused");
+    qdev_delete(d1);
+    tap_ok(qdev_prop_parse(d2, "chardev", "c0", &error_abort) && ((TestChr *)d2)->chr.chr == c0,
+           "deleting the device frees the chardev for another");
+    qdev_delete(d2);
+    qemu_chr_delete(c0);
+}
+
 int main(void)
 {
     test_types();
@@ -748,6 +794,7 @@ int main(void)
     test_reset();
     test_gpio();
     test_options();
+    test_chardev_prop();
     tap_ok(qdev_first() == NULL, "every device was deleted");
     return tap_done();
 }

@@ -109,10 +109,17 @@ extern const PropertyInfo qdev_prop_pci_devfn; /* int32 devfn, "slot[.fn]" in he
 #define DEFINE_PROP_END_OF_LIST() {.name = NULL}
 
 /*
- * Chardev properties (CharBackend field) are defined by the chardev layer:
- *     extern const PropertyInfo qdev_prop_chr;
- *     DEFINE_PROP("chardev", FooState, chr, qdev_prop_chr, CharBackend)
+ * Chardev properties: a CharBackend field connected to the chardev whose id
+ * is given ("-device isa-serial,chardev=ser0"); the backend is detached when
+ * the device is deleted. Defined in hw/core/qdev-properties-system.c (link
+ * the chardev library when you use it).
  */
+typedef struct CharBackend CharBackend;
+typedef struct Chardev Chardev;
+extern const PropertyInfo qdev_prop_chr;
+#define DEFINE_PROP_CHR(n, S, f) DEFINE_PROP(n, S, f, qdev_prop_chr, CharBackend)
+/* Board code: connect to chr (NULL: no backend); aborts on failure. */
+void qdev_prop_set_chr(DeviceState *dev, const char *name, Chardev *chr);
 
 /*
  * Setters for board code. Setting an unknown property, one of another
