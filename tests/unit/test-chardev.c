@@ -19,7 +19,9 @@
 #include <unistd.h>
 
 #include "chardev/char-fe.h"
+#include "chardev/char-prop.h"
 #include "chardev/char.h"
+#include "hw/core/qdev.h"
 #include "util/main-loop.h"
 #include "util/timer.h"
 
@@ -787,6 +789,62 @@ static void test_watch_and_legacy_mon(void)
     qemu_chr_set_mux_monitor_hook(NULL);
 }
 
+/* ---- The qdev "chardev" property ---- */
+
+typedef struct TestChrDev {
+    DeviceState parent;
+    CharBackend chr;
+} TestChrDev;
+
+static const Property test_chr_dev_props[] = {
+    DEFINE_PROP_CHR("chardev", TestChrDev, chr),
+    DEFINE_PROP_END_OF_LIST(),
+};
+
+static const DeviceTypeInfo test_chr_dev_info = {
+    .name = "test-chr-dev",
+    .instance_size = sizeof(TestChrDev),
+    .props = test_chr_dev_props,
+};
+DEVICE_TYPE(test_chr_dev_info)
+
+static void test_qdev_property(void)
+{
+    Chardev *c1 = qemu_chr_new_from_opts("null,id=pc1", NULL);
+    Chardev *c2 = qemu_chr_new_from_opts("null,id=pc2", NULL);
+    DeviceState *dev = qdev_new("test-chr-dev", &error_abort);
+    DeviceState *dev2 = qdev_new("test-chr-dev", &error_abort);
+    TestChrDev *t = (TestChrDev *)dev;
+    Error *err = NULL;
+    char *text;
+    bool ok;
+
+    tap_ok(t->chr.chr == NULL && qemu_chr_fe_write(&t->chr, (const uint8_t *)"x", 1) == 0,
+           "unset chardev property: no backend, writes dropped");
+    tap_ok(qdev_prop_parse(dev, "chardev", "pc1", &err) && t->chr.chr == c1 && c1->be == &t->chr,
+           "chardev=pc1 attaches the field as pc1's frontend");
+    text = qdev_prop_print(dev, "chardev");
+    tap_ok(text && !strcmp(text, "pc1"), "prints the chardev id (%s)", text ? text : "-");
+    free(text);
+    ok = !qdev_prop_parse(dev, "chardev", "nope", &err) && err;
+    tap_ok(ok && strstr(error_get_pretty(err), "chardev 'nope' not found"),
+           "unknown id: \"%s\"", err ? error_get_pretty(err) : "");
+    error_free(err);
+    err = NULL;
+    ok = !qdev_prop_parse(dev2, "chardev", "pc1", &err) && err;
+    tap_ok(ok && strstr(error_get_pretty(err), "already in use"),
+           "a chardev in use by another device: \"%s\"", err ? error_get_pretty(err) : "");
+    error_free(err);
+    qdev_prop_set_chr(dev, "chardev", c2);
+    tap_ok(t->chr.chr == c2 && c1->be == NULL && c2->be == &t->chr,
+           "qdev_prop_set_chr moves the device to another chardev");
+    qdev_delete(dev);
+    tap_ok(c2->be == NULL, "deleting the device detaches it");
+    qdev_delete(dev2);
+    qemu_chr_delete(c1);
+    qemu_chr_delete(c2);
+}
+
 int main(void)
 {
     snprintf(tmpdir, sizeof(tmpdir), "/tmp/tern-test-chardev-XXXXXX");
@@ -806,6 +864,7 @@ int main(void)
     test_pty();
     test_mux();
     test_watch_and_legacy_mon();
+    test_qdev_property();
     qemu_chr_cleanup_all();
     bql_unlock();
 
