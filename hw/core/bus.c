@@ -257,6 +257,17 @@ static void sysbus_device_instance_init(DeviceState *dev)
     }
 }
 
+void (*qdev_sysbus_unmap_hook)(SysBusDevice *dev);
+
+/* An unplugged device must vanish from the address spaces; the mapping code
+ * (sysbus.c) installs the hook when it first maps something. */
+static void sysbus_device_unrealize(DeviceState *dev)
+{
+    if (qdev_sysbus_unmap_hook) {
+        qdev_sysbus_unmap_hook((SysBusDevice *)dev);
+    }
+}
+
 static const DeviceTypeInfo sysbus_device_info = {
     .name = TYPE_SYS_BUS_DEVICE,
     .bus_kind = BUS_KIND_SYSTEM,
@@ -264,5 +275,6 @@ static const DeviceTypeInfo sysbus_device_info = {
     .abstract = true,
     .desc = "base of devices on the system bus",
     .instance_init = sysbus_device_instance_init,
+    .unrealize = sysbus_device_unrealize,
 };
 DEVICE_TYPE(sysbus_device_info)

@@ -24,7 +24,11 @@ void qbus_detach_child(BusState *bus, DeviceState *dev);
 BusState *qbus_first(void);
 void qbus_print(FILE *out, BusState *bus, int indent);
 
-/* qdev.c (gpio) */
+/* Set by sysbus.c: unmap every region of a sys-bus device (unrealize). */
+typedef struct SysBusDevice SysBusDevice;
+extern void (*qdev_sysbus_unmap_hook)(SysBusDevice *dev);
+
+/* gpio.c */
 void qdev_gpio_free_all(DeviceState *dev);
 
 #endif

@@ -9,6 +9,22 @@
 #include <stdlib.h>
 
 #include "exec/memory.h"
+#include "qdev-internal.h"
+
+static void sysbus_unmap_all(SysBusDevice *dev)
+{
+    memory_region_transaction_begin();
+    for (int i = 0; i < dev->num_mmio; i++) {
+        sysbus_mmio_unmap(dev, i);
+    }
+    for (int i = 0; i < dev->num_pio; i++) {
+        if (dev->pio[i].addr != (hwaddr)-1) {
+            memory_region_del_subregion(get_system_io(), dev->pio[i].mr);
+            dev->pio[i].addr = (hwaddr)-1;
+        }
+    }
+    memory_region_transaction_commit();
+}
 
 int sysbus_init_mmio(SysBusDevice *dev, MemoryRegion *mr)
 {
@@ -50,6 +66,7 @@ static void check_index(SysBusDevice *dev, int n, int count, const char *what)
 void sysbus_mmio_map_overlap(SysBusDevice *dev, int n, hwaddr addr, int priority)
 {
     check_index(dev, n, dev->num_mmio, "MMIO");
+    qdev_sysbus_unmap_hook = sysbus_unmap_all;
     memory_region_transaction_begin();
     if (dev->mmio[n].addr != (hwaddr)-1) {
         memory_region_del_subregion(get_system_memory(), dev->mmio[n].mr);
@@ -76,6 +93,7 @@ void sysbus_mmio_unmap(SysBusDevice *dev, int n)
 void sysbus_pio_map(SysBusDevice *dev, int n, hwaddr port)
 {
     check_index(dev, n, dev->num_pio, "port");
+    qdev_sysbus_unmap_hook = sysbus_unmap_all;
     memory_region_transaction_begin();
     if (dev->pio[n].addr != (hwaddr)-1) {
         memory_region_del_subregion(get_system_io(), dev->pio[n].mr);
