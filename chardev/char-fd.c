@@ -95,7 +95,7 @@ int chardev_fd_write(Chardev *chr, const uint8_t *buf, int len)
 
 void chardev_wait_fd_writable(int fd, int timeout_ms)
 {
-    struct pollfd pfd = {.fd = fd, .events = POLLOUT};
+    struct pollfd pfd = { .fd = fd, .events = POLLOUT };
 
     if (poll(&pfd, 1, timeout_ms) < 0 && errno != EINTR) {
         /* Nothing to wait on; avoid a busy loop in the caller. */

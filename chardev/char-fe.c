@@ -24,8 +24,8 @@ struct ChrWatch {
     ChrWatchFunc *func;
     void *opaque;
     CharBackend *be;
-    int fd;      /* a dup of the backend's output fd, or -1 */
-    QEMUBH *bh;  /* used when there is no fd */
+    int fd;     /* a dup of the backend's output fd, or -1 */
+    QEMUBH *bh; /* used when there is no fd */
 };
 
 bool qemu_chr_fe_init(CharBackend *be, Chardev *chr, Error **errp)
@@ -92,8 +92,7 @@ bool qemu_chr_fe_backend_open(CharBackend *be)
 }
 
 void qemu_chr_fe_set_handlers(CharBackend *be, IOCanReadHandler *fd_can_read,
-                              IOReadHandler *fd_read, IOEventHandler *fd_event,
-                              void *opaque)
+                              IOReadHandler *fd_read, IOEventHandler *fd_event, void *opaque)
 {
     Chardev *chr = be->chr;
 

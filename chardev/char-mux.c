@@ -107,9 +107,8 @@ static int mux_write(Chardev *chr, const uint8_t *buf, int len)
         if (d->linestart) {
             int64_t ms = qemu_clock_get_ms(QEMU_CLOCK_REALTIME) - d->timestamps_start;
             char ts[48];
-            int n = snprintf(ts, sizeof(ts), "[%02d:%02d:%02d.%03d] ",
-                             (int)(ms / 3600000), (int)(ms / 60000 % 60),
-                             (int)(ms / 1000 % 60), (int)(ms % 1000));
+            int n = snprintf(ts, sizeof(ts), "[%02d:%02d:%02d.%03d] ", (int)(ms / 3600000),
+                             (int)(ms / 60000 % 60), (int)(ms / 1000 % 60), (int)(ms % 1000));
 
             qemu_chr_fe_write_all(&d->base_be, (const uint8_t *)ts, n);
             d->linestart = false;
@@ -148,11 +147,11 @@ static void mux_print(MuxChardev *d, const char *s)
 static void mux_print_help(MuxChardev *d)
 {
     static const char *const lines[][2] = {
-        {"h", "print this help"},
-        {"x", "exit the emulator"},
-        {"c", "switch between the console and the monitor (next frontend)"},
-        {"b", "send a break"},
-        {"t", "toggle console timestamps"},
+        { "h", "print this help" },
+        { "x", "exit the emulator" },
+        { "c", "switch between the console and the monitor (next frontend)" },
+        { "b", "send a break" },
+        { "t", "toggle console timestamps" },
     };
     char key[8], line[128];
 
@@ -279,8 +278,7 @@ static void mux_read(void *opaque, const uint8_t *buf, int size)
         if (!be || !be->fe_is_open || !be->chr_read) {
             continue;
         }
-        if (d->prod[m] == d->cons[m] && be->chr_can_read &&
-            be->chr_can_read(be->opaque) > 0) {
+        if (d->prod[m] == d->cons[m] && be->chr_can_read && be->chr_can_read(be->opaque) > 0) {
             be->chr_read(be->opaque, &buf[i], 1);
         } else if (d->prod[m] - d->cons[m] < MUX_BUFFER_SIZE) {
             d->buf[m][d->prod[m]++ & (MUX_BUFFER_SIZE - 1)] = buf[i];

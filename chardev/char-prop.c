@@ -22,8 +22,7 @@ static bool chr_prop_connect(CharBackend *be, Chardev *chr, Error **errp)
     return qemu_chr_fe_init(be, chr, errp);
 }
 
-static bool chr_prop_parse(DeviceState *dev, const Property *prop, const char *str,
-                           Error **errp)
+static bool chr_prop_parse(DeviceState *dev, const Property *prop, const char *str, Error **errp)
 {
     CharBackend *be = qdev_prop_ptr_of(dev, prop);
     Error *local_err = NULL;
@@ -72,7 +71,9 @@ void qdev_prop_set_chr(DeviceState *dev, const char *name, Chardev *chr)
 
     if (!prop || prop->info != &qdev_prop_chr || dev->realized) {
         error_report("qdev_prop_set_chr: %s property '%s' of a %s device",
-                     !prop ? "no" : prop->info != &qdev_prop_chr ? "not a chardev" : "realized",
+                     !prop                          ? "no"
+                     : prop->info != &qdev_prop_chr ? "not a chardev"
+                                                    : "realized",
                      name, dev->type->name);
         abort();
     }

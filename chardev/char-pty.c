@@ -34,7 +34,7 @@ typedef struct ChardevPty {
 /* Is some process holding the slave open? */
 static bool pty_slave_open(int master)
 {
-    struct pollfd pfd = {.fd = master, .events = POLLIN};
+    struct pollfd pfd = { .fd = master, .events = POLLIN };
 
     if (poll(&pfd, 1, 0) < 0) {
         return false;

@@ -39,12 +39,12 @@ typedef struct ChardevSocket {
     bool is_unix;
     bool is_server;
     bool nodelay;
-    char *path;      /* unix */
-    char *host;      /* tcp */
-    char *port;      /* tcp; for a server the port actually bound */
-    char *desc;      /* "unix:P,server=on" / "tcp:H:N" */
-    int listen_fd;   /* server; -1 otherwise */
-    int fd;          /* the connection, or -1 */
+    char *path;    /* unix */
+    char *host;    /* tcp */
+    char *port;    /* tcp; for a server the port actually bound */
+    char *desc;    /* "unix:P,server=on" / "tcp:H:N" */
+    int listen_fd; /* server; -1 otherwise */
+    int fd;        /* the connection, or -1 */
     int64_t reconnect_s;
     QEMUTimer *reconnect_timer;
 } ChardevSocket;
@@ -153,7 +153,7 @@ static void socket_accept(void *opaque)
 static struct addrinfo *socket_resolve(const char *host, const char *port, bool passive,
                                        Error **errp)
 {
-    struct addrinfo hints = {0}, *res = NULL;
+    struct addrinfo hints = { 0 }, *res = NULL;
     int rc;
 
     hints.ai_family = AF_UNSPEC;
@@ -373,7 +373,7 @@ static bool socket_open(Chardev *chr, ChardevOpts *opts, bool *be_opened, Error 
 
             error_report("info: waiting for connection on: %s", chr->filename);
             do {
-                struct pollfd pfd = {.fd = s->listen_fd, .events = POLLIN};
+                struct pollfd pfd = { .fd = s->listen_fd, .events = POLLIN };
 
                 poll(&pfd, 1, -1);
                 fd = accept4(s->listen_fd, NULL, NULL, SOCK_CLOEXEC);

@@ -21,7 +21,7 @@
 #include "chardev-internal.h"
 #include "util/main-loop.h"
 
-#define CHARDEV_MAX_OPTS 32
+#define CHARDEV_MAX_OPTS    32
 #define CHARDEV_MAX_CLASSES 32
 
 typedef struct ChardevOpt {
@@ -42,8 +42,8 @@ static void (*mux_monitor_hook)(Chardev *mux);
 /* ---- Backend classes ---- */
 
 static const ChardevClass *chardev_classes[CHARDEV_MAX_CLASSES] = {
-    &char_null_class, &char_stdio_class,  &char_file_class,
-    &char_pipe_class, &char_pty_class,    &char_socket_class,
+    &char_null_class, &char_stdio_class, &char_file_class,
+    &char_pipe_class, &char_pty_class,   &char_socket_class,
 };
 
 void qemu_chr_register_class(const ChardevClass *cls)

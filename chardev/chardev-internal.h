@@ -5,8 +5,8 @@
 #ifndef CHARDEV_INTERNAL_H
 #define CHARDEV_INTERNAL_H
 
-#include "chardev/char.h"
 #include "chardev/char-fe.h"
+#include "chardev/char.h"
 
 extern const ChardevClass char_null_class;
 extern const ChardevClass char_stdio_class;
@@ -21,10 +21,10 @@ extern const ChardevClass char_mux_class;
 typedef struct ChardevFd ChardevFd;
 struct ChardevFd {
     Chardev parent;
-    int fd_in;          /* -1: no input */
-    int fd_out;         /* -1: output discarded */
-    bool close_fds;     /* close them at finalize (not for stdio) */
-    bool reading;       /* the read handler is installed */
+    int fd_in;      /* -1: no input */
+    int fd_out;     /* -1: output discarded */
+    bool close_fds; /* close them at finalize (not for stdio) */
+    bool reading;   /* the read handler is installed */
     /* Called instead of the default (CLOSED event, stop reading) when
      * fd_in reports EOF, an error or a hang-up. May be NULL. */
     void (*on_hangup)(ChardevFd *s);

@@ -269,8 +269,7 @@ static int io_handlers_dispatch(struct pollfd *pollfds)
         rev = pollfds[ioh->pollfds_idx].revents;
         ioh->pollfds_idx = -1;
         if (rev & POLLNVAL) {
-            log_mask_printf(LOG_UNIMP, "main loop: fd %d is closed but has a handler\n",
-                            ioh->fd);
+            log_mask_printf(LOG_UNIMP, "main loop: fd %d is closed but has a handler\n", ioh->fd);
             continue;
         }
         if (!ioh->deleted && ioh->fd_read && (rev & (POLLIN | POLLHUP | POLLERR))) {

@@ -34,13 +34,13 @@ typedef struct TimerList {
 } TimerList;
 
 static TimerList timer_lists[QEMU_CLOCK_MAX] = {
-    [0 ... QEMU_CLOCK_MAX - 1] = {PTHREAD_MUTEX_INITIALIZER, NULL},
+    [0 ... QEMU_CLOCK_MAX - 1] = { PTHREAD_MUTEX_INITIALIZER, NULL },
 };
 
 static pthread_mutex_t vclock_lock = PTHREAD_MUTEX_INITIALIZER;
 static bool vclock_running;
 static int64_t vclock_offset; /* virtual = monotonic + offset, while running */
-static int64_t vclock_frozen;  /* virtual time, while stopped */
+static int64_t vclock_frozen; /* virtual time, while stopped */
 static bool vclock_qtest;
 static int64_t vclock_qtest_ns;
 
@@ -174,8 +174,8 @@ static bool clock_enabled(QEMUClockType type)
  * Pop the earliest timer of the list if it is due at now; returns it with
  * its callback copied out (the timer may be freed by the callback).
  */
-static QEMUTimer *timer_list_pop_due(TimerList *tl, int64_t now, QEMUTimerCB **cb,
-                                     void **opaque, int64_t *expire)
+static QEMUTimer *timer_list_pop_due(TimerList *tl, int64_t now, QEMUTimerCB **cb, void **opaque,
+                                     int64_t *expire)
 {
     QEMUTimer *ts;
 
@@ -326,8 +326,7 @@ bool qemu_clock_run_all_timers(void)
     return ran;
 }
 
-void timer_init_full(QEMUTimer *ts, QEMUClockType type, int scale, QEMUTimerCB *cb,
-                     void *opaque)
+void timer_init_full(QEMUTimer *ts, QEMUClockType type, int scale, QEMUTimerCB *cb, void *opaque)
 {
     assert(type >= 0 && type < QEMU_CLOCK_MAX && scale > 0);
     ts->expire_time = -1;

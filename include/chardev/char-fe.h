@@ -37,8 +37,8 @@ struct CharBackend {
     IOReadHandler *chr_read;
     IOEventHandler *chr_event;
     void *opaque;
-    int tag;          /* index among a mux's frontends (-1: not on a mux) */
-    bool fe_is_open;  /* handlers set */
+    int tag;                /* index among a mux's frontends (-1: not on a mux) */
+    bool fe_is_open;        /* handlers set */
     struct ChrWatch *watch; /* a pending qemu_chr_fe_add_watch, or NULL */
 };
 
@@ -60,8 +60,7 @@ bool qemu_chr_fe_backend_open(CharBackend *be);
  * frontend that sets handlers takes the focus.
  */
 void qemu_chr_fe_set_handlers(CharBackend *be, IOCanReadHandler *fd_can_read,
-                              IOReadHandler *fd_read, IOEventHandler *fd_event,
-                              void *opaque);
+                              IOReadHandler *fd_read, IOEventHandler *fd_event, void *opaque);
 /* On a mux, give this frontend the focus. */
 void qemu_chr_fe_take_focus(CharBackend *be);
 

@@ -43,11 +43,11 @@
 #include "util/error.h"
 
 typedef enum QEMUChrEvent {
-    CHR_EVENT_BREAK,    /* a serial break (or Ctrl-a b on a mux) */
-    CHR_EVENT_OPENED,   /* the backend is connected (a client arrived...) */
-    CHR_EVENT_MUX_IN,   /* this frontend got the mux focus */
-    CHR_EVENT_MUX_OUT,  /* this frontend lost the mux focus */
-    CHR_EVENT_CLOSED,   /* the backend was disconnected */
+    CHR_EVENT_BREAK,   /* a serial break (or Ctrl-a b on a mux) */
+    CHR_EVENT_OPENED,  /* the backend is connected (a client arrived...) */
+    CHR_EVENT_MUX_IN,  /* this frontend got the mux focus */
+    CHR_EVENT_MUX_OUT, /* this frontend lost the mux focus */
+    CHR_EVENT_CLOSED,  /* the backend was disconnected */
 } QEMUChrEvent;
 
 typedef struct Chardev Chardev;
@@ -82,11 +82,11 @@ typedef struct ChardevClass {
 struct Chardev {
     const ChardevClass *cls;
     char *label;
-    char *filename;       /* a human description, e.g. "unix:/tmp/s,server=on" */
-    CharBackend *be;      /* the attached frontend (for a mux: none) */
-    bool be_open;         /* connected: OPENED sent, CLOSED not since */
+    char *filename;  /* a human description, e.g. "unix:/tmp/s,server=on" */
+    CharBackend *be; /* the attached frontend (a mux: the focused one) */
+    bool be_open;    /* connected: OPENED sent, CLOSED not since */
     pthread_mutex_t write_lock;
-    Chardev *next;        /* the registry list */
+    Chardev *next; /* the registry list */
 };
 
 /* Create from a -chardev spec; the id= option is the label. */

@@ -32,9 +32,9 @@
 #include <stdint.h>
 
 #define NANOSECONDS_PER_SECOND 1000000000LL
-#define SCALE_MS 1000000
-#define SCALE_US 1000
-#define SCALE_NS 1
+#define SCALE_MS               1000000
+#define SCALE_US               1000
+#define SCALE_NS               1
 
 typedef enum QEMUClockType {
     QEMU_CLOCK_REALTIME = 0,
@@ -114,15 +114,12 @@ bool qemu_clock_run_all_timers(void);
 
 /* ---- Timers ---- */
 
-void timer_init_full(QEMUTimer *ts, QEMUClockType type, int scale, QEMUTimerCB *cb,
-                     void *opaque);
-static inline void timer_init_ns(QEMUTimer *ts, QEMUClockType type, QEMUTimerCB *cb,
-                                 void *opaque)
+void timer_init_full(QEMUTimer *ts, QEMUClockType type, int scale, QEMUTimerCB *cb, void *opaque);
+static inline void timer_init_ns(QEMUTimer *ts, QEMUClockType type, QEMUTimerCB *cb, void *opaque)
 {
     timer_init_full(ts, type, SCALE_NS, cb, opaque);
 }
-static inline void timer_init_ms(QEMUTimer *ts, QEMUClockType type, QEMUTimerCB *cb,
-                                 void *opaque)
+static inline void timer_init_ms(QEMUTimer *ts, QEMUClockType type, QEMUTimerCB *cb, void *opaque)
 {
     timer_init_full(ts, type, SCALE_MS, cb, opaque);
 }

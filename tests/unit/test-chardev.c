@@ -166,7 +166,7 @@ static bool wait_event(Fe *f, QEMUChrEvent e, int ms)
 
 static int unix_connect(const char *path)
 {
-    struct sockaddr_un sun = {.sun_family = AF_UNIX};
+    struct sockaddr_un sun = { .sun_family = AF_UNIX };
     int fd = socket(AF_UNIX, SOCK_STREAM, 0);
 
     snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", path);
@@ -179,7 +179,7 @@ static int unix_connect(const char *path)
 
 static int tcp_connect(int port)
 {
-    struct sockaddr_in sin = {.sin_family = AF_INET};
+    struct sockaddr_in sin = { .sin_family = AF_INET };
     int fd = socket(AF_INET, SOCK_STREAM, 0);
 
     sin.sin_port = htons(port);
@@ -265,26 +265,26 @@ static void test_bad_specs(void)
         const char *spec;
         const char *want;
     } cases[] = {
-        {false, "foo,id=x", "unknown backend 'foo'"},
-        {true, "foo:bar", "unknown backend 'foo'"},
-        {true, "bogus", "unknown backend 'bogus'"},
-        {false, "file,id=x", "missing path"},
-        {true, "file:", "missing path"},
-        {true, "unix:", "missing path"},
-        {false, "socket,id=x", "missing path= or port="},
-        {false, "socket,id=x,path=", "missing path"},
-        {false, "null", "missing id="},
-        {false, "", "empty spec"},
-        {false, "id=x", "does not start with a backend name"},
-        {false, "null,id=x,bogus=1", "unknown option 'bogus' for backend 'null'"},
-        {false, "socket,id=x,path=/nonexistent/dir/s,server=maybe", "wants on or off"},
-        {false, "socket,id=x,path=/a,port=4", "not both"},
-        {false, "socket,id=x,path=/nonexistent/dir/s", "cannot connect to unix:/nonexistent"},
-        {false, "socket,id=x,path=/nonexistent/dir/s,server=on,wait=off", "cannot listen"},
-        {false, "socket,id=x,path=/a,reconnect=soon", "non-negative number"},
-        {false, "file,id=x,path=/nonexistent/dir/f", "cannot open '/nonexistent/dir/f'"},
-        {true, "tcp:nocolon", "wants tcp:[host]:port"},
-        {false, "null,id=x,mux=maybe", "wants on or off"},
+        { false, "foo,id=x", "unknown backend 'foo'" },
+        { true, "foo:bar", "unknown backend 'foo'" },
+        { true, "bogus", "unknown backend 'bogus'" },
+        { false, "file,id=x", "missing path" },
+        { true, "file:", "missing path" },
+        { true, "unix:", "missing path" },
+        { false, "socket,id=x", "missing path= or port=" },
+        { false, "socket,id=x,path=", "missing path" },
+        { false, "null", "missing id=" },
+        { false, "", "empty spec" },
+        { false, "id=x", "does not start with a backend name" },
+        { false, "null,id=x,bogus=1", "unknown option 'bogus' for backend 'null'" },
+        { false, "socket,id=x,path=/nonexistent/dir/s,server=maybe", "wants on or off" },
+        { false, "socket,id=x,path=/a,port=4", "not both" },
+        { false, "socket,id=x,path=/nonexistent/dir/s", "cannot connect to unix:/nonexistent" },
+        { false, "socket,id=x,path=/nonexistent/dir/s,server=on,wait=off", "cannot listen" },
+        { false, "socket,id=x,path=/a,reconnect=soon", "non-negative number" },
+        { false, "file,id=x,path=/nonexistent/dir/f", "cannot open '/nonexistent/dir/f'" },
+        { true, "tcp:nocolon", "wants tcp:[host]:port" },
+        { false, "null,id=x,mux=maybe", "wants on or off" },
     };
 
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -401,14 +401,14 @@ static void test_file(void)
 /* Exchange data with a connected peer; the frontend is attached already. */
 static void socket_exchange(Fe *f, int peer, const char *what)
 {
-    char buf[64] = {0};
+    char buf[64] = { 0 };
 
     fe_reset(f);
     tap_ok(write(peer, "ping", 4) == 4 && wait_rx(f, 4, 2000) && fe_got(f, "ping"),
            "%s: peer to frontend", what);
     qemu_chr_fe_write_all(&f->be, (const uint8_t *)"pong!", 5);
-    tap_ok(peer_read(peer, buf, 5, 2000) == 5 && !memcmp(buf, "pong!", 5),
-           "%s: frontend to peer", what);
+    tap_ok(peer_read(peer, buf, 5, 2000) == 5 && !memcmp(buf, "pong!", 5), "%s: frontend to peer",
+           what);
 }
 
 static void test_unix_server(void)
@@ -443,8 +443,7 @@ static void test_unix_server(void)
     /* Flow control: the frontend takes 2 bytes at a time. */
     fe_reset(&f);
     f.room = 2;
-    ok = write(peer, "abcdefghij", 10) == 10 && wait_rx(&f, 10, 2000) &&
-         fe_got(&f, "abcdefghij");
+    ok = write(peer, "abcdefghij", 10) == 10 && wait_rx(&f, 10, 2000) && fe_got(&f, "abcdefghij");
     tap_ok(ok && f.max_chunk <= 2, "reads honour can_read (max chunk %d)", f.max_chunk);
     f.room = -1;
 
@@ -493,7 +492,7 @@ static void test_tcp_server(void)
 /* Listen on 127.0.0.1, port chosen by the kernel. */
 static int tcp_listen(int *port)
 {
-    struct sockaddr_in sin = {.sin_family = AF_INET};
+    struct sockaddr_in sin = { .sin_family = AF_INET };
     socklen_t len = sizeof(sin);
     int fd = socket(AF_INET, SOCK_STREAM, 0);
 
@@ -509,7 +508,7 @@ static int tcp_listen(int *port)
 
 static int unix_listen(const char *path)
 {
-    struct sockaddr_un sun = {.sun_family = AF_UNIX};
+    struct sockaddr_un sun = { .sun_family = AF_UNIX };
     int fd = socket(AF_UNIX, SOCK_STREAM, 0);
 
     snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", path);
@@ -612,7 +611,7 @@ static void test_pty(void)
 {
     Error *err = NULL;
     Chardev *chr = qemu_chr_new_from_opts("pty,id=p0", &err);
-    char buf[16] = {0};
+    char buf[16] = { 0 };
     const char *name;
     int slave;
     Fe f;
@@ -631,8 +630,7 @@ static void test_pty(void)
     tap_ok(write(slave, "abc", 3) == 3 && wait_rx(&f, 3, 2000) && fe_got(&f, "abc"),
            "slave to frontend (raw: no echo, no line buffering)");
     qemu_chr_fe_write_all(&f.be, (const uint8_t *)"xyz", 3);
-    tap_ok(peer_read(slave, buf, 3, 2000) == 3 && !memcmp(buf, "xyz", 3),
-           "frontend to slave");
+    tap_ok(peer_read(slave, buf, 3, 2000) == 3 && !memcmp(buf, "xyz", 3), "frontend to slave");
     close(slave);
     tap_ok(wait_event(&f, CHR_EVENT_CLOSED, 3000), "closing the slave: CLOSED");
     qemu_chr_fe_deinit(&f.be, true);
@@ -682,14 +680,13 @@ static void test_mux(void)
                fe_count(&b, CHR_EVENT_OPENED) == 1,
            "a client on the base: OPENED to every frontend");
 
-    tap_ok(write(peer, "mon", 3) == 3 && wait_rx(&b, 3, 2000) && fe_got(&b, "mon") &&
-               a.rxlen == 0,
+    tap_ok(write(peer, "mon", 3) == 3 && wait_rx(&b, 3, 2000) && fe_got(&b, "mon") && a.rxlen == 0,
            "input goes to the focused frontend only");
     tap_ok(write(peer, "\001c", 2) == 2 && wait_event(&a, CHR_EVENT_MUX_IN, 2000) &&
                fe_last(&b) == CHR_EVENT_MUX_OUT,
            "Ctrl-a c switches focus (MUX_OUT, MUX_IN)");
-    tap_ok(write(peer, "ser\001\001!", 6) == 6 && wait_rx(&a, 5, 2000) &&
-               fe_got(&a, "ser\001!") && b.rxlen == 3,
+    tap_ok(write(peer, "ser\001\001!", 6) == 6 && wait_rx(&a, 5, 2000) && fe_got(&a, "ser\001!") &&
+               b.rxlen == 3,
            "after the switch input goes to the other; Ctrl-a Ctrl-a sends Ctrl-a");
     fe_reset(&a);
     tap_ok(write(peer, "\001c", 2) == 2 && wait_event(&b, CHR_EVENT_MUX_IN, 2000),
@@ -780,8 +777,7 @@ static void test_watch_and_legacy_mon(void)
         fe_attach(&f, chr);
         tap_ok(peer >= 0 && wait_event(&f, CHR_EVENT_OPENED, 2000), "mon: socket connects");
         watch_fired = false;
-        tap_ok(qemu_chr_fe_add_watch(&f.be, watch_cb, NULL) &&
-                   run_until(cond_watch, NULL, 1000),
+        tap_ok(qemu_chr_fe_add_watch(&f.be, watch_cb, NULL) && run_until(cond_watch, NULL, 1000),
                "write watch on a socket fires when writable");
         close(peer);
         qemu_chr_fe_deinit(&f.be, true);
@@ -827,8 +823,8 @@ static void test_qdev_property(void)
     tap_ok(text && !strcmp(text, "pc1"), "prints the chardev id (%s)", text ? text : "-");
     free(text);
     ok = !qdev_prop_parse(dev, "chardev", "nope", &err) && err;
-    tap_ok(ok && strstr(error_get_pretty(err), "chardev 'nope' not found"),
-           "unknown id: \"%s\"", err ? error_get_pretty(err) : "");
+    tap_ok(ok && strstr(error_get_pretty(err), "chardev 'nope' not found"), "unknown id: \"%s\"",
+           err ? error_get_pretty(err) : "");
     error_free(err);
     err = NULL;
     ok = !qdev_prop_parse(dev2, "chardev", "pc1", &err) && err;

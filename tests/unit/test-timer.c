@@ -75,8 +75,7 @@ static void test_virtual_clock_stop_start(void)
     vm_clock_start();
     sleep_ms(30);
     c = qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL);
-    tap_ok(c >= 30 * MS && c < 5000 * MS, "running virtual clock advances (%lld ns)",
-           (long long)c);
+    tap_ok(c >= 30 * MS && c < 5000 * MS, "running virtual clock advances (%lld ns)", (long long)c);
     tap_ok(!vm_clock_set_ns(12345), "vm_clock_set_ns refused while running");
 
     vm_clock_stop();
@@ -98,7 +97,7 @@ static void test_virtual_clock_stop_start(void)
 
 static void test_virtual_timer_waits_for_start(void)
 {
-    TestTimer tt = {.id = 1};
+    TestTimer tt = { .id = 1 };
     int64_t now = qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL);
 
     nfired = 0;
@@ -119,15 +118,14 @@ static void test_virtual_timer_waits_for_start(void)
 
 static void test_timer_api(void)
 {
-    TestTimer a = {.id = 1}, b = {.id = 2};
+    TestTimer a = { .id = 1 }, b = { .id = 2 };
     QEMUTimer *ms;
 
     a.t = timer_new_ns(QEMU_CLOCK_REALTIME, record_cb, &a);
     b.t = timer_new_ns(QEMU_CLOCK_REALTIME, record_cb, &b);
     ms = timer_new_ms(QEMU_CLOCK_REALTIME, record_cb, &a);
 
-    tap_ok(timer_expire_time_ns(a.t) == -1 && !timer_pending(a.t),
-           "a fresh timer is not pending");
+    tap_ok(timer_expire_time_ns(a.t) == -1 && !timer_pending(a.t), "a fresh timer is not pending");
     timer_mod(ms, 123456);
     tap_ok(timer_expire_time(ms) == 123456 && timer_expire_time_ns(ms) == 123456 * MS,
            "timer_mod on an ms timer keeps the scale");
@@ -164,7 +162,7 @@ static void test_timer_api(void)
 
 static void test_blocking_wait_for_timer(void)
 {
-    TestTimer a = {.id = 7}, fallback = {.id = 99};
+    TestTimer a = { .id = 7 }, fallback = { .id = 99 };
     int64_t t0, t1;
 
     a.t = timer_new_ms(QEMU_CLOCK_REALTIME, record_cb, &a);
@@ -188,7 +186,7 @@ static void test_blocking_wait_for_timer(void)
 
 static void test_qtest_advance(void)
 {
-    TestTimer t1 = {.id = 1}, t2 = {.id = 2}, t3 = {.id = 3}, per = {.id = 4};
+    TestTimer t1 = { .id = 1 }, t2 = { .id = 2 }, t3 = { .id = 3 }, per = { .id = 4 };
     int64_t base;
 
     qemu_clock_set_qtest_mode(true);
@@ -277,8 +275,7 @@ static void test_runaway_timer(void)
     timer_mod_ns(selfloop_timer, 0);
     main_loop_wait(true);
     tap_ok(selfloop_count > 0 && timer_pending(selfloop_timer),
-           "a timer re-arming itself in the past returns to the loop (%d runs)",
-           selfloop_count);
+           "a timer re-arming itself in the past returns to the loop (%d runs)", selfloop_count);
     timer_free(selfloop_timer);
 }
 
@@ -308,7 +305,7 @@ static void *schedule_later(void *opaque)
 static void test_bottom_halves(void)
 {
     QEMUBH *bh = qemu_bh_new(count_bh, NULL);
-    TestTimer fallback = {.id = 99};
+    TestTimer fallback = { .id = 99 };
     pthread_t th;
     int64_t t0;
 
@@ -362,7 +359,7 @@ static void *arm_later(void *opaque)
 
 static void test_timer_from_thread(void)
 {
-    TestTimer a = {.id = 5}, fallback = {.id = 99};
+    TestTimer a = { .id = 5 }, fallback = { .id = 99 };
     pthread_t th;
     int64_t t0;
 
@@ -467,7 +464,7 @@ static void *bql_thread(void *opaque)
 static void test_bql_and_exit(void)
 {
     pthread_t th;
-    TestTimer fallback = {.id = 99};
+    TestTimer fallback = { .id = 99 };
 
     tap_ok(bql_locked(), "main thread holds the BQL");
     pthread_create(&th, NULL, bql_thread, NULL);
