@@ -48,14 +48,14 @@ void vmstate_put_byte(VMStateStream *s, uint8_t v)
 
 void vmstate_put_be16(VMStateStream *s, uint16_t v)
 {
-    uint8_t b[2] = {v >> 8, v};
+    uint8_t b[2] = { v >> 8, v };
 
     vmstate_put_buffer(s, b, 2);
 }
 
 void vmstate_put_be32(VMStateStream *s, uint32_t v)
 {
-    uint8_t b[4] = {v >> 24, v >> 16, v >> 8, v};
+    uint8_t b[4] = { v >> 24, v >> 16, v >> 8, v };
 
     vmstate_put_buffer(s, b, 4);
 }
@@ -246,8 +246,8 @@ static int walk_short(Walk *w, int64_t elem, uint64_t offset, size_t want, size_
     if (e < 0) {
         return walk_fail(w, e, elem, offset, "read error: %s", strerror(-e));
     }
-    return walk_fail(w, -EIO, elem, offset,
-                     "unexpected end of stream (needed %zu bytes, got %zu)", want, got);
+    return walk_fail(w, -EIO, elem, offset, "unexpected end of stream (needed %zu bytes, got %zu)",
+                     want, got);
 }
 
 static bool field_present(const VMStateField *fd, void *opaque, int version_id)
@@ -280,16 +280,16 @@ static uint64_t int_load(const void *p, VMStateKind kind)
 {
     switch (kind) {
     case VMS_KIND_INT8:
-        return (uint64_t)(int64_t)*(const int8_t *)p;
+        return (uint64_t)(int64_t) * (const int8_t *)p;
     case VMS_KIND_UINT8:
     case VMS_KIND_BOOL:
         return *(const uint8_t *)p;
     case VMS_KIND_INT16:
-        return (uint64_t)(int64_t)*(const int16_t *)p;
+        return (uint64_t)(int64_t) * (const int16_t *)p;
     case VMS_KIND_UINT16:
         return *(const uint16_t *)p;
     case VMS_KIND_INT32:
-        return (uint64_t)(int64_t)*(const int32_t *)p;
+        return (uint64_t)(int64_t) * (const int32_t *)p;
     case VMS_KIND_UINT32:
         return *(const uint32_t *)p;
     default:
@@ -398,8 +398,9 @@ static int save_field(Walk *w, const VMStateField *fd, void *opaque)
     if (fd->flags & VMS_VARRAY_UINT32) {
         n = *(uint32_t *)((char *)opaque + fd->num_offset);
         if (!(fd->flags & VMS_POINTER) && n > fd->num) {
-            return walk_fail(w, -EINVAL, -1, start, "count %" PRIu32 " exceeds the array's %" PRIu32
-                             " elements", n, fd->num);
+            return walk_fail(w, -EINVAL, -1, start,
+                             "count %" PRIu32 " exceeds the array's %" PRIu32 " elements", n,
+                             fd->num);
         }
         vmstate_put_be32(w->f, n);
     } else if (!(fd->flags & VMS_ARRAY)) {
@@ -497,10 +498,9 @@ static int save_body(Walk *w, const VMStateDescription *vmsd, void *opaque)
     return run_hook(w, vmsd->post_save, opaque, "post_save");
 }
 
-int vmstate_save_state(VMStateStream *f, const VMStateDescription *vmsd, void *opaque,
-                       Error **errp)
+int vmstate_save_state(VMStateStream *f, const VMStateDescription *vmsd, void *opaque, Error **errp)
 {
-    Walk w = {.f = f, .errp = errp};
+    Walk w = { .f = f, .errp = errp };
     int ret, e;
 
     snprintf(w.where, sizeof(w.where), "section '%s'", vmsd->name);
@@ -517,8 +517,8 @@ int vmstate_save_state(VMStateStream *f, const VMStateDescription *vmsd, void *o
 }
 
 /* Check a stream's version of vmsd against what this build loads. */
-static int check_version(Walk *w, const VMStateDescription *vmsd, int version_id,
-                         uint64_t offset, const char *what)
+static int check_version(Walk *w, const VMStateDescription *vmsd, int version_id, uint64_t offset,
+                         const char *what)
 {
     if (version_id > vmsd->version_id) {
         return walk_fail(w, -EINVAL, -1, offset,
@@ -576,8 +576,8 @@ static int load_scalar(Walk *w, const VMStateField *fd, void *elem, int64_t inde
                                  (int64_t)v, (int64_t)cur);
             }
             return walk_fail(w, -EINVAL, index, start,
-                             "value %" PRIu64 " in the stream, this configuration has %" PRIu64,
-                             v, cur);
+                             "value %" PRIu64 " in the stream, this configuration has %" PRIu64, v,
+                             cur);
         }
         return 0;
     }
@@ -617,8 +617,7 @@ static int load_count(Walk *w, const VMStateField *fd, void *opaque, uint32_t *n
         if (*n) {
             *pp = calloc(*n, fd->size);
             if (!*pp) {
-                return walk_fail(w, -ENOMEM, -1, start, "cannot allocate %" PRIu32 " elements",
-                                 *n);
+                return walk_fail(w, -ENOMEM, -1, start, "cannot allocate %" PRIu32 " elements", *n);
             }
         }
         *nump = *n;
@@ -816,7 +815,7 @@ static int load_body(Walk *w, const VMStateDescription *vmsd, void *opaque, int 
 int vmstate_load_state(VMStateStream *f, const VMStateDescription *vmsd, void *opaque,
                        int version_id, Error **errp)
 {
-    Walk w = {.f = f, .errp = errp};
+    Walk w = { .f = f, .errp = errp };
     int ret;
 
     snprintf(w.where, sizeof(w.where), "section '%s'", vmsd->name);

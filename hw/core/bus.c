@@ -230,8 +230,8 @@ void qbus_print(FILE *out, BusState *bus, int indent)
     fprintf(out, "%*sbus: %s\n", indent, "", bus->name);
     fprintf(out, "%*s  type %s\n", indent, "", bus->kind);
     for (DeviceState *d = bus->children; d; d = d->bus_next) {
-        fprintf(out, "%*s  dev: %s, id \"%s\"%s\n", indent, "", d->type->name,
-                d->id ? d->id : "", d->realized ? "" : " (unrealized)");
+        fprintf(out, "%*s  dev: %s, id \"%s\"%s\n", indent, "", d->type->name, d->id ? d->id : "",
+                d->realized ? "" : " (unrealized)");
         qdev_props_print(out, d, indent + 4);
         if (bt && bt->print_dev) {
             bt->print_dev(out, d, indent + 4);

@@ -113,8 +113,8 @@ char *qdev_format_type_list(void)
     FILE *f = memstream(&buf, &len);
 
     for (size_t i = 0; i <= sizeof(categories) / sizeof(categories[0]); i++) {
-        ListCtx c = {f, i < sizeof(categories) / sizeof(categories[0]) ? categories[i] : NULL,
-                     false};
+        ListCtx c = { f, i < sizeof(categories) / sizeof(categories[0]) ? categories[i] : NULL,
+                      false };
 
         device_type_foreach(list_one, &c);
     }

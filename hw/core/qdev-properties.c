@@ -70,17 +70,17 @@ typedef struct IntKind {
 static IntKind prop_int_kind(const PropertyInfo *info)
 {
     if (info == &qdev_prop_uint8) {
-        return (IntKind){8, false};
+        return (IntKind){ 8, false };
     } else if (info == &qdev_prop_uint16) {
-        return (IntKind){16, false};
+        return (IntKind){ 16, false };
     } else if (info == &qdev_prop_uint32) {
-        return (IntKind){32, false};
+        return (IntKind){ 32, false };
     } else if (info == &qdev_prop_int32) {
-        return (IntKind){32, true};
+        return (IntKind){ 32, true };
     } else if (info == &qdev_prop_int64) {
-        return (IntKind){64, true};
+        return (IntKind){ 64, true };
     }
-    return (IntKind){64, false}; /* uint64, size */
+    return (IntKind){ 64, false }; /* uint64, size */
 }
 
 /* The allowed range, from the property or else from the C type. */
@@ -138,7 +138,7 @@ static uint64_t prop_int_load(DeviceState *dev, const Property *prop)
     case 16:
         return *(uint16_t *)p;
     case 32:
-        return k.is_signed ? (uint64_t)(int64_t)*(int32_t *)p : *(uint32_t *)p;
+        return k.is_signed ? (uint64_t)(int64_t) * (int32_t *)p : *(uint32_t *)p;
     default:
         return *(uint64_t *)p;
     }
@@ -229,12 +229,12 @@ static char *prop_int_print(DeviceState *dev, const Property *prop)
     return v < 10 ? xasprintf("%" PRIu64, v) : xasprintf("%" PRIu64 " (0x%" PRIx64 ")", v, v);
 }
 
-#define INT_PROP_INFO(_var, _name)                                           \
-    const PropertyInfo _var = {                                              \
-        .name = _name,                                                       \
-        .set_default = prop_int_set_default,                                 \
-        .parse = prop_int_parse,                                             \
-        .print = prop_int_print,                                             \
+#define INT_PROP_INFO(_var, _name)                                                                 \
+    const PropertyInfo _var = {                                                                    \
+        .name = _name,                                                                             \
+        .set_default = prop_int_set_default,                                                       \
+        .parse = prop_int_parse,                                                                   \
+        .print = prop_int_print,                                                                   \
     }
 
 INT_PROP_INFO(qdev_prop_uint8, "uint8");
@@ -262,19 +262,25 @@ static bool prop_size_parse(DeviceState *dev, const Property *prop, const char *
         return false;
     }
     switch (*end) {
-    case 'k': case 'K':
+    case 'k':
+    case 'K':
         mult = UINT64_C(1) << 10;
         break;
-    case 'm': case 'M':
+    case 'm':
+    case 'M':
         mult = UINT64_C(1) << 20;
         break;
-    case 'g': case 'G':
+    case 'g':
+    case 'G':
         mult = UINT64_C(1) << 30;
         break;
-    case 't': case 'T':
+    case 't':
+    case 'T':
         mult = UINT64_C(1) << 40;
         break;
-    case 'b': case 'B': case '\0':
+    case 'b':
+    case 'B':
+    case '\0':
         break;
     default:
         qdev_prop_error(errp, dev, prop, "'%s' has an unknown size suffix", str);
@@ -310,8 +316,8 @@ const PropertyInfo qdev_prop_size = {
 
 static bool parse_bool(const char *str, bool *v)
 {
-    static const char *const yes[] = {"on", "true", "yes", "1"};
-    static const char *const no[] = {"off", "false", "no", "0"};
+    static const char *const yes[] = { "on", "true", "yes", "1" };
+    static const char *const no[] = { "off", "false", "no", "0" };
 
     for (size_t i = 0; i < sizeof(yes) / sizeof(yes[0]); i++) {
         if (strcmp(str, yes[i]) == 0) {
@@ -428,8 +434,7 @@ static void prop_string_set_default(DeviceState *dev, const Property *prop)
     *p = prop->defval_str ? xstrdup(prop->defval_str) : NULL;
 }
 
-static bool prop_string_parse(DeviceState *dev, const Property *prop, const char *str,
-                              Error **errp)
+static bool prop_string_parse(DeviceState *dev, const Property *prop, const char *str, Error **errp)
 {
     char **p = qdev_prop_ptr_of(dev, prop);
 
@@ -556,13 +561,15 @@ static bool prop_mac_parse(DeviceState *dev, const Property *prop, const char *s
             }
             s++;
         }
-        hi = s[0] >= '0' && s[0] <= '9' ? s[0] - '0'
-           : (s[0] | 0x20) >= 'a' && (s[0] | 0x20) <= 'f' ? (s[0] | 0x20) - 'a' + 10 : -1;
+        hi = s[0] >= '0' && s[0] <= '9'                     ? s[0] - '0'
+             : (s[0] | 0x20) >= 'a' && (s[0] | 0x20) <= 'f' ? (s[0] | 0x20) - 'a' + 10
+                                                            : -1;
         if (hi < 0) {
             goto bad;
         }
-        lo = s[1] >= '0' && s[1] <= '9' ? s[1] - '0'
-           : (s[1] | 0x20) >= 'a' && (s[1] | 0x20) <= 'f' ? (s[1] | 0x20) - 'a' + 10 : -1;
+        lo = s[1] >= '0' && s[1] <= '9'                     ? s[1] - '0'
+             : (s[1] | 0x20) >= 'a' && (s[1] | 0x20) <= 'f' ? (s[1] | 0x20) - 'a' + 10
+                                                            : -1;
         if (lo < 0) {
             goto bad;
         }
@@ -602,8 +609,7 @@ static void prop_devfn_set_default(DeviceState *dev, const Property *prop)
     *(int32_t *)qdev_prop_ptr_of(dev, prop) = (int32_t)(int64_t)prop->defval_u;
 }
 
-static bool prop_devfn_parse(DeviceState *dev, const Property *prop, const char *str,
-                             Error **errp)
+static bool prop_devfn_parse(DeviceState *dev, const Property *prop, const char *str, Error **errp)
 {
     unsigned long slot, fn = 0;
     char *end;
@@ -735,7 +741,7 @@ static void print_one(const Property *prop, void *opaque)
 
 void qdev_props_print(FILE *out, DeviceState *dev, int indent)
 {
-    PrintCtx c = {out, dev, indent};
+    PrintCtx c = { out, dev, indent };
 
     qdev_type_foreach_prop(dev->type, print_one, &c);
 }
@@ -749,8 +755,8 @@ bool qdev_prop_parse(DeviceState *dev, const char *name, const char *value, Erro
 
     if (!prop) {
         what = qdev_describe(dev);
-        error_setg(errp, "device %s has no property '%s' (-device %s,help lists them)", what,
-                   name, dev->type->name);
+        error_setg(errp, "device %s has no property '%s' (-device %s,help lists them)", what, name,
+                   dev->type->name);
         free(what);
         return false;
     }
@@ -829,8 +835,8 @@ void qdev_prop_set_int32(DeviceState *dev, const char *name, int32_t value)
     if (prop && prop->info == &qdev_prop_pci_devfn) {
         setter_prop(dev, name, &qdev_prop_pci_devfn, NULL, NULL);
         if (value < -1 || value > 255) {
-            error_report("device '%s', property '%s': devfn %d out of range", dev->type->name,
-                         name, value);
+            error_report("device '%s', property '%s': devfn %d out of range", dev->type->name, name,
+                         value);
             abort();
         }
         *(int32_t *)qdev_prop_ptr_of(dev, prop) = value;

@@ -208,8 +208,8 @@ DeviceState *qdev_new(const char *type_name, Error **errp)
     }
     size = device_type_instance_size(type);
     if (size < sizeof(DeviceState)) {
-        error_report("device type '%s': instance_size %zu is smaller than DeviceState",
-                     type->name, size);
+        error_report("device type '%s': instance_size %zu is smaller than DeviceState", type->name,
+                     size);
         abort();
     }
     dev = calloc(1, size);
@@ -259,8 +259,8 @@ bool qdev_set_id(DeviceState *dev, const char *id, Error **errp)
     }
     other = qdev_find_by_id(id);
     if (other && other != dev) {
-        error_setg(errp, "device '%s': duplicate id '%s' (already used by a '%s')",
-                   dev->type->name, id, other->type->name);
+        error_setg(errp, "device '%s': duplicate id '%s' (already used by a '%s')", dev->type->name,
+                   id, other->type->name);
         return false;
     }
     copy = strdup(id);

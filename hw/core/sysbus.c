@@ -150,8 +150,8 @@ static void sysbus_print_dev(FILE *out, DeviceState *dev, int indent)
         if (sbd->mmio[i].addr == (hwaddr)-1) {
             fprintf(out, "%*smmio %d: not mapped\n", indent, "", i);
         } else {
-            fprintf(out, "%*smmio %016" PRIx64 "/%016" PRIx64 "\n", indent, "",
-                    sbd->mmio[i].addr, memory_region_size(sbd->mmio[i].mr));
+            fprintf(out, "%*smmio %016" PRIx64 "/%016" PRIx64 "\n", indent, "", sbd->mmio[i].addr,
+                    memory_region_size(sbd->mmio[i].mr));
         }
     }
     for (int i = 0; i < sbd->num_pio; i++) {

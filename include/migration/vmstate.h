@@ -92,11 +92,11 @@ struct VMStateField {
     VMStateKind kind;
     uint32_t flags;
     size_t offset;
-    size_t size;        /* of one element */
-    uint32_t num;       /* array length; capacity for VMS_VARRAY_UINT32 */
-    size_t num_offset;  /* VMS_VARRAY_UINT32: offset of the uint32 count */
+    size_t size;                    /* of one element */
+    uint32_t num;                   /* array length; capacity for VMS_VARRAY_UINT32 */
+    size_t num_offset;              /* VMS_VARRAY_UINT32: offset of the uint32 count */
     const VMStateDescription *vmsd; /* VMS_KIND_STRUCT */
-    int version_id;     /* present from this version of the description on */
+    int version_id;                 /* present from this version of the description on */
     /* present only if this returns true (also on save) */
     bool (*field_exists)(void *opaque, int version_id);
 };
@@ -172,7 +172,7 @@ int vmstate_stream_error(VMStateStream *s);
 /* ---- Save and load ---- */
 
 #define VMSTATE_SUBSECTION_MARK 0x05
-#define VMSTATE_SUBSECTION_END 0x00
+#define VMSTATE_SUBSECTION_END  0x00
 
 /*
  * Write the body of vmsd for the struct at opaque (pre_save, fields,
@@ -200,9 +200,9 @@ typedef struct VMStateEntry {
     uint32_t instance_id; /* distinguishes entries with the same idstr */
     const VMStateDescription *vmsd;
     void *opaque;
-    DeviceState *dev;     /* may be NULL */
+    DeviceState *dev; /* may be NULL */
     MigrationPriority priority;
-    uint64_t seq;         /* registration order */
+    uint64_t seq; /* registration order */
     struct VMStateEntry *next;
 } VMStateEntry;
 
@@ -228,118 +228,129 @@ int vmstate_entry_count(void);
 /* ---- Field macros ---- */
 
 /* Compile-time check that State.field has type T: 0, or a build error. */
-#define vmstate_type_check(T, State, field)                                  \
+#define vmstate_type_check(T, State, field)                                                        \
     (sizeof(char[__builtin_types_compatible_p(T, __typeof__(((State *)0)->field)) ? 1 : -1]) - 1)
-#define vmstate_offset(State, field, T) (offsetof(State, field) + vmstate_type_check(T, State, field))
+#define vmstate_offset(State, field, T)                                                            \
+    (offsetof(State, field) + vmstate_type_check(T, State, field))
 #define vmstate_sizeof_field(State, field) sizeof(((State *)0)->field)
 
-#define VMSTATE_SINGLE_TEST(_field, State, _version, _test, _kind, T)        \
-    {                                                                        \
-        .name = #_field, .kind = (_kind), .version_id = (_version),          \
-        .field_exists = (_test), .size = sizeof(T), .num = 1,                \
-        .offset = vmstate_offset(State, _field, T),                          \
+#define VMSTATE_SINGLE_TEST(_field, State, _version, _test, _kind, T)                              \
+    {                                                                                              \
+        .name = #_field, .kind = (_kind), .version_id = (_version), .field_exists = (_test),       \
+        .size = sizeof(T), .num = 1, .offset = vmstate_offset(State, _field, T),                   \
     }
 
-#define VMSTATE_ARRAY_TEST(_field, State, _num, _version, _test, _kind, T)   \
-    {                                                                        \
-        .name = #_field, .kind = (_kind), .flags = VMS_ARRAY,                \
-        .version_id = (_version), .field_exists = (_test), .size = sizeof(T), \
-        .num = (_num), .offset = vmstate_offset(State, _field, T[_num]),     \
+#define VMSTATE_ARRAY_TEST(_field, State, _num, _version, _test, _kind, T)                         \
+    {                                                                                              \
+        .name = #_field, .kind = (_kind), .flags = VMS_ARRAY, .version_id = (_version),            \
+        .field_exists = (_test), .size = sizeof(T), .num = (_num),                                 \
+        .offset = vmstate_offset(State, _field, T[_num]),                                          \
     }
 
-#define VMSTATE_2DARRAY(_field, State, _n1, _n2, _version, _kind, T)         \
-    {                                                                        \
-        .name = #_field, .kind = (_kind), .flags = VMS_ARRAY,                \
-        .version_id = (_version), .size = sizeof(T), .num = (_n1) * (_n2),   \
-        .offset = vmstate_offset(State, _field, T[_n1][_n2]),                \
+#define VMSTATE_2DARRAY(_field, State, _n1, _n2, _version, _kind, T)                               \
+    {                                                                                              \
+        .name = #_field, .kind = (_kind), .flags = VMS_ARRAY, .version_id = (_version),            \
+        .size = sizeof(T), .num = (_n1) * (_n2),                                                   \
+        .offset = vmstate_offset(State, _field, T[_n1][_n2]),                                      \
     }
 
 /* Scalars: VMSTATE_UINT32(field, State), _V(.., version), _TEST(.., test). */
-#define VMSTATE_INT8_V(f, S, v) VMSTATE_SINGLE_TEST(f, S, v, NULL, VMS_KIND_INT8, int8_t)
-#define VMSTATE_INT16_V(f, S, v) VMSTATE_SINGLE_TEST(f, S, v, NULL, VMS_KIND_INT16, int16_t)
-#define VMSTATE_INT32_V(f, S, v) VMSTATE_SINGLE_TEST(f, S, v, NULL, VMS_KIND_INT32, int32_t)
-#define VMSTATE_INT64_V(f, S, v) VMSTATE_SINGLE_TEST(f, S, v, NULL, VMS_KIND_INT64, int64_t)
-#define VMSTATE_UINT8_V(f, S, v) VMSTATE_SINGLE_TEST(f, S, v, NULL, VMS_KIND_UINT8, uint8_t)
+#define VMSTATE_INT8_V(f, S, v)   VMSTATE_SINGLE_TEST(f, S, v, NULL, VMS_KIND_INT8, int8_t)
+#define VMSTATE_INT16_V(f, S, v)  VMSTATE_SINGLE_TEST(f, S, v, NULL, VMS_KIND_INT16, int16_t)
+#define VMSTATE_INT32_V(f, S, v)  VMSTATE_SINGLE_TEST(f, S, v, NULL, VMS_KIND_INT32, int32_t)
+#define VMSTATE_INT64_V(f, S, v)  VMSTATE_SINGLE_TEST(f, S, v, NULL, VMS_KIND_INT64, int64_t)
+#define VMSTATE_UINT8_V(f, S, v)  VMSTATE_SINGLE_TEST(f, S, v, NULL, VMS_KIND_UINT8, uint8_t)
 #define VMSTATE_UINT16_V(f, S, v) VMSTATE_SINGLE_TEST(f, S, v, NULL, VMS_KIND_UINT16, uint16_t)
 #define VMSTATE_UINT32_V(f, S, v) VMSTATE_SINGLE_TEST(f, S, v, NULL, VMS_KIND_UINT32, uint32_t)
 #define VMSTATE_UINT64_V(f, S, v) VMSTATE_SINGLE_TEST(f, S, v, NULL, VMS_KIND_UINT64, uint64_t)
-#define VMSTATE_BOOL_V(f, S, v) VMSTATE_SINGLE_TEST(f, S, v, NULL, VMS_KIND_BOOL, bool)
+#define VMSTATE_BOOL_V(f, S, v)   VMSTATE_SINGLE_TEST(f, S, v, NULL, VMS_KIND_BOOL, bool)
 
-#define VMSTATE_INT8(f, S) VMSTATE_INT8_V(f, S, 0)
-#define VMSTATE_INT16(f, S) VMSTATE_INT16_V(f, S, 0)
-#define VMSTATE_INT32(f, S) VMSTATE_INT32_V(f, S, 0)
-#define VMSTATE_INT64(f, S) VMSTATE_INT64_V(f, S, 0)
-#define VMSTATE_UINT8(f, S) VMSTATE_UINT8_V(f, S, 0)
+#define VMSTATE_INT8(f, S)   VMSTATE_INT8_V(f, S, 0)
+#define VMSTATE_INT16(f, S)  VMSTATE_INT16_V(f, S, 0)
+#define VMSTATE_INT32(f, S)  VMSTATE_INT32_V(f, S, 0)
+#define VMSTATE_INT64(f, S)  VMSTATE_INT64_V(f, S, 0)
+#define VMSTATE_UINT8(f, S)  VMSTATE_UINT8_V(f, S, 0)
 #define VMSTATE_UINT16(f, S) VMSTATE_UINT16_V(f, S, 0)
 #define VMSTATE_UINT32(f, S) VMSTATE_UINT32_V(f, S, 0)
 #define VMSTATE_UINT64(f, S) VMSTATE_UINT64_V(f, S, 0)
-#define VMSTATE_BOOL(f, S) VMSTATE_BOOL_V(f, S, 0)
+#define VMSTATE_BOOL(f, S)   VMSTATE_BOOL_V(f, S, 0)
 
-#define VMSTATE_INT8_TEST(f, S, t) VMSTATE_SINGLE_TEST(f, S, 0, t, VMS_KIND_INT8, int8_t)
-#define VMSTATE_INT16_TEST(f, S, t) VMSTATE_SINGLE_TEST(f, S, 0, t, VMS_KIND_INT16, int16_t)
-#define VMSTATE_INT32_TEST(f, S, t) VMSTATE_SINGLE_TEST(f, S, 0, t, VMS_KIND_INT32, int32_t)
-#define VMSTATE_INT64_TEST(f, S, t) VMSTATE_SINGLE_TEST(f, S, 0, t, VMS_KIND_INT64, int64_t)
-#define VMSTATE_UINT8_TEST(f, S, t) VMSTATE_SINGLE_TEST(f, S, 0, t, VMS_KIND_UINT8, uint8_t)
+#define VMSTATE_INT8_TEST(f, S, t)   VMSTATE_SINGLE_TEST(f, S, 0, t, VMS_KIND_INT8, int8_t)
+#define VMSTATE_INT16_TEST(f, S, t)  VMSTATE_SINGLE_TEST(f, S, 0, t, VMS_KIND_INT16, int16_t)
+#define VMSTATE_INT32_TEST(f, S, t)  VMSTATE_SINGLE_TEST(f, S, 0, t, VMS_KIND_INT32, int32_t)
+#define VMSTATE_INT64_TEST(f, S, t)  VMSTATE_SINGLE_TEST(f, S, 0, t, VMS_KIND_INT64, int64_t)
+#define VMSTATE_UINT8_TEST(f, S, t)  VMSTATE_SINGLE_TEST(f, S, 0, t, VMS_KIND_UINT8, uint8_t)
 #define VMSTATE_UINT16_TEST(f, S, t) VMSTATE_SINGLE_TEST(f, S, 0, t, VMS_KIND_UINT16, uint16_t)
 #define VMSTATE_UINT32_TEST(f, S, t) VMSTATE_SINGLE_TEST(f, S, 0, t, VMS_KIND_UINT32, uint32_t)
 #define VMSTATE_UINT64_TEST(f, S, t) VMSTATE_SINGLE_TEST(f, S, 0, t, VMS_KIND_UINT64, uint64_t)
-#define VMSTATE_BOOL_TEST(f, S, t) VMSTATE_SINGLE_TEST(f, S, 0, t, VMS_KIND_BOOL, bool)
+#define VMSTATE_BOOL_TEST(f, S, t)   VMSTATE_SINGLE_TEST(f, S, 0, t, VMS_KIND_BOOL, bool)
 
 /* Configuration that must match on load (fails naming the field otherwise). */
-#define VMSTATE_UINT8_EQUAL(f, S)                                            \
-    {                                                                        \
-        .name = #f, .kind = VMS_KIND_UINT8, .flags = VMS_MUST_EQUAL, .size = 1, .num = 1, \
-        .offset = vmstate_offset(S, f, uint8_t),                             \
+#define VMSTATE_UINT8_EQUAL(f, S)                                                                  \
+    {                                                                                              \
+        .name = #f, .kind = VMS_KIND_UINT8, .flags = VMS_MUST_EQUAL, .size = 1, .num = 1,          \
+        .offset = vmstate_offset(S, f, uint8_t),                                                   \
     }
-#define VMSTATE_UINT32_EQUAL(f, S)                                           \
-    {                                                                        \
-        .name = #f, .kind = VMS_KIND_UINT32, .flags = VMS_MUST_EQUAL, .size = 4, .num = 1, \
-        .offset = vmstate_offset(S, f, uint32_t),                            \
+#define VMSTATE_UINT32_EQUAL(f, S)                                                                 \
+    {                                                                                              \
+        .name = #f, .kind = VMS_KIND_UINT32, .flags = VMS_MUST_EQUAL, .size = 4, .num = 1,         \
+        .offset = vmstate_offset(S, f, uint32_t),                                                  \
     }
-#define VMSTATE_INT32_EQUAL(f, S)                                            \
-    {                                                                        \
-        .name = #f, .kind = VMS_KIND_INT32, .flags = VMS_MUST_EQUAL, .size = 4, .num = 1, \
-        .offset = vmstate_offset(S, f, int32_t),                             \
+#define VMSTATE_INT32_EQUAL(f, S)                                                                  \
+    {                                                                                              \
+        .name = #f, .kind = VMS_KIND_INT32, .flags = VMS_MUST_EQUAL, .size = 4, .num = 1,          \
+        .offset = vmstate_offset(S, f, int32_t),                                                   \
     }
 
 /* Fixed arrays: the declared length must be n (checked at build time). */
-#define VMSTATE_UINT8_ARRAY_V(f, S, n, v) VMSTATE_ARRAY_TEST(f, S, n, v, NULL, VMS_KIND_UINT8, uint8_t)
-#define VMSTATE_UINT16_ARRAY_V(f, S, n, v) VMSTATE_ARRAY_TEST(f, S, n, v, NULL, VMS_KIND_UINT16, uint16_t)
-#define VMSTATE_UINT32_ARRAY_V(f, S, n, v) VMSTATE_ARRAY_TEST(f, S, n, v, NULL, VMS_KIND_UINT32, uint32_t)
-#define VMSTATE_UINT64_ARRAY_V(f, S, n, v) VMSTATE_ARRAY_TEST(f, S, n, v, NULL, VMS_KIND_UINT64, uint64_t)
+#define VMSTATE_UINT8_ARRAY_V(f, S, n, v)                                                          \
+    VMSTATE_ARRAY_TEST(f, S, n, v, NULL, VMS_KIND_UINT8, uint8_t)
+#define VMSTATE_UINT16_ARRAY_V(f, S, n, v)                                                         \
+    VMSTATE_ARRAY_TEST(f, S, n, v, NULL, VMS_KIND_UINT16, uint16_t)
+#define VMSTATE_UINT32_ARRAY_V(f, S, n, v)                                                         \
+    VMSTATE_ARRAY_TEST(f, S, n, v, NULL, VMS_KIND_UINT32, uint32_t)
+#define VMSTATE_UINT64_ARRAY_V(f, S, n, v)                                                         \
+    VMSTATE_ARRAY_TEST(f, S, n, v, NULL, VMS_KIND_UINT64, uint64_t)
 #define VMSTATE_INT8_ARRAY_V(f, S, n, v) VMSTATE_ARRAY_TEST(f, S, n, v, NULL, VMS_KIND_INT8, int8_t)
-#define VMSTATE_INT16_ARRAY_V(f, S, n, v) VMSTATE_ARRAY_TEST(f, S, n, v, NULL, VMS_KIND_INT16, int16_t)
-#define VMSTATE_INT32_ARRAY_V(f, S, n, v) VMSTATE_ARRAY_TEST(f, S, n, v, NULL, VMS_KIND_INT32, int32_t)
-#define VMSTATE_INT64_ARRAY_V(f, S, n, v) VMSTATE_ARRAY_TEST(f, S, n, v, NULL, VMS_KIND_INT64, int64_t)
+#define VMSTATE_INT16_ARRAY_V(f, S, n, v)                                                          \
+    VMSTATE_ARRAY_TEST(f, S, n, v, NULL, VMS_KIND_INT16, int16_t)
+#define VMSTATE_INT32_ARRAY_V(f, S, n, v)                                                          \
+    VMSTATE_ARRAY_TEST(f, S, n, v, NULL, VMS_KIND_INT32, int32_t)
+#define VMSTATE_INT64_ARRAY_V(f, S, n, v)                                                          \
+    VMSTATE_ARRAY_TEST(f, S, n, v, NULL, VMS_KIND_INT64, int64_t)
 #define VMSTATE_BOOL_ARRAY_V(f, S, n, v) VMSTATE_ARRAY_TEST(f, S, n, v, NULL, VMS_KIND_BOOL, bool)
-#define VMSTATE_UINT8_ARRAY(f, S, n) VMSTATE_UINT8_ARRAY_V(f, S, n, 0)
-#define VMSTATE_UINT16_ARRAY(f, S, n) VMSTATE_UINT16_ARRAY_V(f, S, n, 0)
-#define VMSTATE_UINT32_ARRAY(f, S, n) VMSTATE_UINT32_ARRAY_V(f, S, n, 0)
-#define VMSTATE_UINT64_ARRAY(f, S, n) VMSTATE_UINT64_ARRAY_V(f, S, n, 0)
-#define VMSTATE_INT8_ARRAY(f, S, n) VMSTATE_INT8_ARRAY_V(f, S, n, 0)
-#define VMSTATE_INT16_ARRAY(f, S, n) VMSTATE_INT16_ARRAY_V(f, S, n, 0)
-#define VMSTATE_INT32_ARRAY(f, S, n) VMSTATE_INT32_ARRAY_V(f, S, n, 0)
-#define VMSTATE_INT64_ARRAY(f, S, n) VMSTATE_INT64_ARRAY_V(f, S, n, 0)
-#define VMSTATE_BOOL_ARRAY(f, S, n) VMSTATE_BOOL_ARRAY_V(f, S, n, 0)
+#define VMSTATE_UINT8_ARRAY(f, S, n)     VMSTATE_UINT8_ARRAY_V(f, S, n, 0)
+#define VMSTATE_UINT16_ARRAY(f, S, n)    VMSTATE_UINT16_ARRAY_V(f, S, n, 0)
+#define VMSTATE_UINT32_ARRAY(f, S, n)    VMSTATE_UINT32_ARRAY_V(f, S, n, 0)
+#define VMSTATE_UINT64_ARRAY(f, S, n)    VMSTATE_UINT64_ARRAY_V(f, S, n, 0)
+#define VMSTATE_INT8_ARRAY(f, S, n)      VMSTATE_INT8_ARRAY_V(f, S, n, 0)
+#define VMSTATE_INT16_ARRAY(f, S, n)     VMSTATE_INT16_ARRAY_V(f, S, n, 0)
+#define VMSTATE_INT32_ARRAY(f, S, n)     VMSTATE_INT32_ARRAY_V(f, S, n, 0)
+#define VMSTATE_INT64_ARRAY(f, S, n)     VMSTATE_INT64_ARRAY_V(f, S, n, 0)
+#define VMSTATE_BOOL_ARRAY(f, S, n)      VMSTATE_BOOL_ARRAY_V(f, S, n, 0)
 
-#define VMSTATE_UINT8_2DARRAY(f, S, n1, n2) VMSTATE_2DARRAY(f, S, n1, n2, 0, VMS_KIND_UINT8, uint8_t)
-#define VMSTATE_UINT16_2DARRAY(f, S, n1, n2) VMSTATE_2DARRAY(f, S, n1, n2, 0, VMS_KIND_UINT16, uint16_t)
-#define VMSTATE_UINT32_2DARRAY(f, S, n1, n2) VMSTATE_2DARRAY(f, S, n1, n2, 0, VMS_KIND_UINT32, uint32_t)
-#define VMSTATE_UINT64_2DARRAY(f, S, n1, n2) VMSTATE_2DARRAY(f, S, n1, n2, 0, VMS_KIND_UINT64, uint64_t)
+#define VMSTATE_UINT8_2DARRAY(f, S, n1, n2)                                                        \
+    VMSTATE_2DARRAY(f, S, n1, n2, 0, VMS_KIND_UINT8, uint8_t)
+#define VMSTATE_UINT16_2DARRAY(f, S, n1, n2)                                                       \
+    VMSTATE_2DARRAY(f, S, n1, n2, 0, VMS_KIND_UINT16, uint16_t)
+#define VMSTATE_UINT32_2DARRAY(f, S, n1, n2)                                                       \
+    VMSTATE_2DARRAY(f, S, n1, n2, 0, VMS_KIND_UINT32, uint32_t)
+#define VMSTATE_UINT64_2DARRAY(f, S, n1, n2)                                                       \
+    VMSTATE_2DARRAY(f, S, n1, n2, 0, VMS_KIND_UINT64, uint64_t)
 
 /* A whole uint8_t array of any length, as raw bytes. */
-#define VMSTATE_BUFFER_V(f, S, v)                                            \
-    {                                                                        \
-        .name = #f, .kind = VMS_KIND_BUFFER, .version_id = (v), .num = 1,    \
-        .size = vmstate_sizeof_field(S, f),                                  \
-        .offset = vmstate_offset(S, f, uint8_t[vmstate_sizeof_field(S, f)]), \
+#define VMSTATE_BUFFER_V(f, S, v)                                                                  \
+    {                                                                                              \
+        .name = #f, .kind = VMS_KIND_BUFFER, .version_id = (v), .num = 1,                          \
+        .size = vmstate_sizeof_field(S, f),                                                        \
+        .offset = vmstate_offset(S, f, uint8_t[vmstate_sizeof_field(S, f)]),                       \
     }
 #define VMSTATE_BUFFER(f, S) VMSTATE_BUFFER_V(f, S, 0)
-#define VMSTATE_BUFFER_TEST(f, S, t)                                         \
-    {                                                                        \
-        .name = #f, .kind = VMS_KIND_BUFFER, .field_exists = (t), .num = 1,  \
-        .size = vmstate_sizeof_field(S, f),                                  \
-        .offset = vmstate_offset(S, f, uint8_t[vmstate_sizeof_field(S, f)]), \
+#define VMSTATE_BUFFER_TEST(f, S, t)                                                               \
+    {                                                                                              \
+        .name = #f, .kind = VMS_KIND_BUFFER, .field_exists = (t), .num = 1,                        \
+        .size = vmstate_sizeof_field(S, f),                                                        \
+        .offset = vmstate_offset(S, f, uint8_t[vmstate_sizeof_field(S, f)]),                       \
     }
 
 /*
@@ -347,19 +358,23 @@ int vmstate_entry_count(void);
  * VARRAY: a fixed array T f[N] of which the first *num_field (uint32_t)
  * elements are live; on load the count is checked against N and stored.
  */
-#define VMSTATE_VARRAY_UINT32_KIND(f, S, num_field, v, _kind, T)             \
-    {                                                                        \
-        .name = #f, .kind = (_kind), .flags = VMS_VARRAY_UINT32, .version_id = (v), \
-        .size = sizeof(T), .num = vmstate_sizeof_field(S, f) / sizeof(T),    \
-        .num_offset = vmstate_offset(S, num_field, uint32_t),                \
-        .offset = vmstate_offset(S, f, T[vmstate_sizeof_field(S, f) / sizeof(T)]), \
+#define VMSTATE_VARRAY_UINT32_KIND(f, S, num_field, v, _kind, T)                                   \
+    {                                                                                              \
+        .name = #f, .kind = (_kind), .flags = VMS_VARRAY_UINT32, .version_id = (v),                \
+        .size = sizeof(T), .num = vmstate_sizeof_field(S, f) / sizeof(T),                          \
+        .num_offset = vmstate_offset(S, num_field, uint32_t),                                      \
+        .offset = vmstate_offset(S, f, T[vmstate_sizeof_field(S, f) / sizeof(T)]),                 \
     }
-#define VMSTATE_VARRAY_UINT32(f, S, num_field, v, _kind, T)                  \
+#define VMSTATE_VARRAY_UINT32(f, S, num_field, v, _kind, T)                                        \
     VMSTATE_VARRAY_UINT32_KIND(f, S, num_field, v, _kind, T)
-#define VMSTATE_UINT8_VARRAY_UINT32(f, S, nf) VMSTATE_VARRAY_UINT32_KIND(f, S, nf, 0, VMS_KIND_UINT8, uint8_t)
-#define VMSTATE_UINT16_VARRAY_UINT32(f, S, nf) VMSTATE_VARRAY_UINT32_KIND(f, S, nf, 0, VMS_KIND_UINT16, uint16_t)
-#define VMSTATE_UINT32_VARRAY_UINT32(f, S, nf) VMSTATE_VARRAY_UINT32_KIND(f, S, nf, 0, VMS_KIND_UINT32, uint32_t)
-#define VMSTATE_UINT64_VARRAY_UINT32(f, S, nf) VMSTATE_VARRAY_UINT32_KIND(f, S, nf, 0, VMS_KIND_UINT64, uint64_t)
+#define VMSTATE_UINT8_VARRAY_UINT32(f, S, nf)                                                      \
+    VMSTATE_VARRAY_UINT32_KIND(f, S, nf, 0, VMS_KIND_UINT8, uint8_t)
+#define VMSTATE_UINT16_VARRAY_UINT32(f, S, nf)                                                     \
+    VMSTATE_VARRAY_UINT32_KIND(f, S, nf, 0, VMS_KIND_UINT16, uint16_t)
+#define VMSTATE_UINT32_VARRAY_UINT32(f, S, nf)                                                     \
+    VMSTATE_VARRAY_UINT32_KIND(f, S, nf, 0, VMS_KIND_UINT32, uint32_t)
+#define VMSTATE_UINT64_VARRAY_UINT32(f, S, nf)                                                     \
+    VMSTATE_VARRAY_UINT32_KIND(f, S, nf, 0, VMS_KIND_UINT64, uint64_t)
 
 /*
  * VBUFFER: uint8_t *f pointing to *len_field (uint32_t) bytes, owned by the
@@ -367,91 +382,87 @@ int vmstate_entry_count(void);
  * the device was configured with). The _ALLOC form instead frees and
  * allocates (malloc) the buffer to the loaded length and stores it.
  */
-#define VMSTATE_VBUFFER_UINT32(f, S, v, t, len_field)                        \
-    {                                                                        \
-        .name = #f, .kind = VMS_KIND_BUFFER,                                 \
-        .flags = VMS_POINTER | VMS_VARRAY_UINT32, .version_id = (v),         \
-        .field_exists = (t), .size = 1, .num = UINT32_MAX,                   \
-        .num_offset = vmstate_offset(S, len_field, uint32_t),                \
-        .offset = vmstate_offset(S, f, uint8_t *),                           \
+#define VMSTATE_VBUFFER_UINT32(f, S, v, t, len_field)                                              \
+    {                                                                                              \
+        .name = #f, .kind = VMS_KIND_BUFFER, .flags = VMS_POINTER | VMS_VARRAY_UINT32,             \
+        .version_id = (v), .field_exists = (t), .size = 1, .num = UINT32_MAX,                      \
+        .num_offset = vmstate_offset(S, len_field, uint32_t),                                      \
+        .offset = vmstate_offset(S, f, uint8_t *),                                                 \
     }
-#define VMSTATE_VBUFFER_ALLOC_UINT32(f, S, v, t, len_field, max)             \
-    {                                                                        \
-        .name = #f, .kind = VMS_KIND_BUFFER,                                 \
-        .flags = VMS_POINTER | VMS_VARRAY_UINT32 | VMS_ALLOC, .version_id = (v), \
-        .field_exists = (t), .size = 1, .num = (max),                        \
-        .num_offset = vmstate_offset(S, len_field, uint32_t),                \
-        .offset = vmstate_offset(S, f, uint8_t *),                           \
+#define VMSTATE_VBUFFER_ALLOC_UINT32(f, S, v, t, len_field, max)                                   \
+    {                                                                                              \
+        .name = #f, .kind = VMS_KIND_BUFFER, .flags = VMS_POINTER | VMS_VARRAY_UINT32 | VMS_ALLOC, \
+        .version_id = (v), .field_exists = (t), .size = 1, .num = (max),                           \
+        .num_offset = vmstate_offset(S, len_field, uint32_t),                                      \
+        .offset = vmstate_offset(S, f, uint8_t *),                                                 \
     }
 
 /* Nested structs: T f described by _vmsd. */
-#define VMSTATE_STRUCT_TEST(f, S, v, t, _vmsd, T)                            \
-    {                                                                        \
-        .name = #f, .kind = VMS_KIND_STRUCT, .version_id = (v), .field_exists = (t), \
-        .vmsd = &(_vmsd), .size = sizeof(T), .num = 1,                       \
-        .offset = vmstate_offset(S, f, T),                                   \
+#define VMSTATE_STRUCT_TEST(f, S, v, t, _vmsd, T)                                                  \
+    {                                                                                              \
+        .name = #f, .kind = VMS_KIND_STRUCT, .version_id = (v), .field_exists = (t),               \
+        .vmsd = &(_vmsd), .size = sizeof(T), .num = 1, .offset = vmstate_offset(S, f, T),          \
     }
 #define VMSTATE_STRUCT(f, S, v, _vmsd, T) VMSTATE_STRUCT_TEST(f, S, v, NULL, _vmsd, T)
 /* T f[n] described by _vmsd. */
-#define VMSTATE_STRUCT_ARRAY_TEST(f, S, n, v, t, _vmsd, T)                   \
-    {                                                                        \
-        .name = #f, .kind = VMS_KIND_STRUCT, .flags = VMS_ARRAY, .version_id = (v), \
-        .field_exists = (t), .vmsd = &(_vmsd), .size = sizeof(T), .num = (n), \
-        .offset = vmstate_offset(S, f, T[n]),                                \
+#define VMSTATE_STRUCT_ARRAY_TEST(f, S, n, v, t, _vmsd, T)                                         \
+    {                                                                                              \
+        .name = #f, .kind = VMS_KIND_STRUCT, .flags = VMS_ARRAY, .version_id = (v),                \
+        .field_exists = (t), .vmsd = &(_vmsd), .size = sizeof(T), .num = (n),                      \
+        .offset = vmstate_offset(S, f, T[n]),                                                      \
     }
-#define VMSTATE_STRUCT_ARRAY(f, S, n, v, _vmsd, T) VMSTATE_STRUCT_ARRAY_TEST(f, S, n, v, NULL, _vmsd, T)
+#define VMSTATE_STRUCT_ARRAY(f, S, n, v, _vmsd, T)                                                 \
+    VMSTATE_STRUCT_ARRAY_TEST(f, S, n, v, NULL, _vmsd, T)
 /* T *f pointing to a struct described by _vmsd (must not be NULL). */
-#define VMSTATE_STRUCT_POINTER_V(f, S, v, _vmsd, T)                          \
-    {                                                                        \
-        .name = #f, .kind = VMS_KIND_STRUCT, .flags = VMS_POINTER, .version_id = (v), \
-        .vmsd = &(_vmsd), .size = sizeof(T), .num = 1,                       \
-        .offset = vmstate_offset(S, f, T *),                                 \
+#define VMSTATE_STRUCT_POINTER_V(f, S, v, _vmsd, T)                                                \
+    {                                                                                              \
+        .name = #f, .kind = VMS_KIND_STRUCT, .flags = VMS_POINTER, .version_id = (v),              \
+        .vmsd = &(_vmsd), .size = sizeof(T), .num = 1, .offset = vmstate_offset(S, f, T *),        \
     }
 #define VMSTATE_STRUCT_POINTER(f, S, _vmsd, T) VMSTATE_STRUCT_POINTER_V(f, S, 0, _vmsd, T)
 /* T f[n] with the first *num_field live (see VARRAY). */
-#define VMSTATE_STRUCT_VARRAY_UINT32(f, S, num_field, v, _vmsd, T)           \
-    {                                                                        \
-        .name = #f, .kind = VMS_KIND_STRUCT, .flags = VMS_VARRAY_UINT32, .version_id = (v), \
-        .vmsd = &(_vmsd), .size = sizeof(T),                                 \
-        .num = vmstate_sizeof_field(S, f) / sizeof(T),                       \
-        .num_offset = vmstate_offset(S, num_field, uint32_t),                \
-        .offset = vmstate_offset(S, f, T[vmstate_sizeof_field(S, f) / sizeof(T)]), \
+#define VMSTATE_STRUCT_VARRAY_UINT32(f, S, num_field, v, _vmsd, T)                                 \
+    {                                                                                              \
+        .name = #f, .kind = VMS_KIND_STRUCT, .flags = VMS_VARRAY_UINT32, .version_id = (v),        \
+        .vmsd = &(_vmsd), .size = sizeof(T), .num = vmstate_sizeof_field(S, f) / sizeof(T),        \
+        .num_offset = vmstate_offset(S, num_field, uint32_t),                                      \
+        .offset = vmstate_offset(S, f, T[vmstate_sizeof_field(S, f) / sizeof(T)]),                 \
     }
 
 /* Timers: the expiry in ns, -1 when not armed; load re-arms or disarms. */
-#define VMSTATE_TIMER_PTR_V(f, S, v)                                         \
-    {                                                                        \
-        .name = #f, .kind = VMS_KIND_TIMER, .flags = VMS_POINTER, .version_id = (v), \
-        .size = sizeof(QEMUTimer), .num = 1,                                 \
-        .offset = vmstate_offset(S, f, QEMUTimer *),                         \
+#define VMSTATE_TIMER_PTR_V(f, S, v)                                                               \
+    {                                                                                              \
+        .name = #f, .kind = VMS_KIND_TIMER, .flags = VMS_POINTER, .version_id = (v),               \
+        .size = sizeof(QEMUTimer), .num = 1, .offset = vmstate_offset(S, f, QEMUTimer *),          \
     }
 #define VMSTATE_TIMER_PTR(f, S) VMSTATE_TIMER_PTR_V(f, S, 0)
-#define VMSTATE_TIMER_PTR_TEST(f, S, t)                                      \
-    {                                                                        \
-        .name = #f, .kind = VMS_KIND_TIMER, .flags = VMS_POINTER, .field_exists = (t), \
-        .size = sizeof(QEMUTimer), .num = 1,                                 \
-        .offset = vmstate_offset(S, f, QEMUTimer *),                         \
+#define VMSTATE_TIMER_PTR_TEST(f, S, t)                                                            \
+    {                                                                                              \
+        .name = #f, .kind = VMS_KIND_TIMER, .flags = VMS_POINTER, .field_exists = (t),             \
+        .size = sizeof(QEMUTimer), .num = 1, .offset = vmstate_offset(S, f, QEMUTimer *),          \
     }
 /* An embedded QEMUTimer. */
-#define VMSTATE_TIMER_V(f, S, v)                                             \
-    {                                                                        \
-        .name = #f, .kind = VMS_KIND_TIMER, .version_id = (v),               \
-        .size = sizeof(QEMUTimer), .num = 1,                                 \
-        .offset = vmstate_offset(S, f, QEMUTimer),                           \
+#define VMSTATE_TIMER_V(f, S, v)                                                                   \
+    {                                                                                              \
+        .name = #f, .kind = VMS_KIND_TIMER, .version_id = (v), .size = sizeof(QEMUTimer),          \
+        .num = 1, .offset = vmstate_offset(S, f, QEMUTimer),                                       \
     }
 #define VMSTATE_TIMER(f, S) VMSTATE_TIMER_V(f, S, 0)
 
 /* n bytes that an old version had and this one no longer uses. */
-#define VMSTATE_UNUSED_V(v, n)                                               \
-    {                                                                        \
-        .name = "unused", .kind = VMS_KIND_UNUSED, .version_id = (v), .size = (n), .num = 1, \
+#define VMSTATE_UNUSED_V(v, n)                                                                     \
+    {                                                                                              \
+        .name = "unused", .kind = VMS_KIND_UNUSED, .version_id = (v), .size = (n), .num = 1,       \
     }
 #define VMSTATE_UNUSED(n) VMSTATE_UNUSED_V(0, n)
-#define VMSTATE_UNUSED_TEST(t, n)                                            \
-    {                                                                        \
-        .name = "unused", .kind = VMS_KIND_UNUSED, .field_exists = (t), .size = (n), .num = 1, \
+#define VMSTATE_UNUSED_TEST(t, n)                                                                  \
+    {                                                                                              \
+        .name = "unused", .kind = VMS_KIND_UNUSED, .field_exists = (t), .size = (n), .num = 1,     \
     }
 
-#define VMSTATE_END_OF_LIST() {.kind = VMS_KIND_END}
+#define VMSTATE_END_OF_LIST()                                                                      \
+    {                                                                                              \
+        .kind = VMS_KIND_END                                                                       \
+    }
 
 #endif

@@ -15,11 +15,11 @@
 #include "migration/vmstate.h"
 #include "tap.h"
 
-#define TYPE_TEST_BASE "test-base"
-#define TYPE_TEST_DEV "test-dev"
-#define TYPE_TEST_ISA "test-isa"
-#define TYPE_TEST_SINK "test-sink"
-#define TYPE_TEST_FAIL "test-fail"
+#define TYPE_TEST_BASE  "test-base"
+#define TYPE_TEST_DEV   "test-dev"
+#define TYPE_TEST_ISA   "test-isa"
+#define TYPE_TEST_SINK  "test-sink"
+#define TYPE_TEST_FAIL  "test-fail"
 #define TYPE_TEST_LOOSE "test-loose"
 
 /* A log of hook calls, to check their order. */
@@ -39,7 +39,7 @@ typedef struct TestBase {
     int base_realized;
 } TestBase;
 
-static const char *const mode_names[] = {"off", "slow", "fast", NULL};
+static const char *const mode_names[] = { "off", "slow", "fast", NULL };
 
 typedef struct TestDev {
     TestBase parent;
@@ -245,10 +245,11 @@ static const VMStateDescription vmstate_test_loose = {
     .name = "test-loose",
     .version_id = 1,
     .minimum_version_id = 1,
-    .fields = (const VMStateField[]){
-        VMSTATE_UINT32(reg, TestLoose),
-        VMSTATE_END_OF_LIST(),
-    },
+    .fields =
+        (const VMStateField[]){
+            VMSTATE_UINT32(reg, TestLoose),
+            VMSTATE_END_OF_LIST(),
+        },
 };
 
 static const DeviceTypeInfo test_loose_info = {
@@ -311,7 +312,7 @@ static void test_props(void)
     TestDev *s = (TestDev *)dev;
     Error *err = NULL;
     char *v;
-    static const uint8_t mac[6] = {0x52, 0x54, 0, 0x12, 0x34, 0x56};
+    static const uint8_t mac[6] = { 0x52, 0x54, 0, 0x12, 0x34, 0x56 };
 
     tap_ok(s->u8 == 0x12 && s->u16 == 0x1234 && s->u32 == 0x3f8 && s->i32 == -5 &&
                s->u64 == 1ULL << 40 && s->i64 == -1 && s->size == 64 << 20,
@@ -366,8 +367,7 @@ static void test_props(void)
            "parse MAC address");
     tap_ok(qdev_prop_parse(dev, "addr", "1f.7", &error_abort) && s->devfn == (0x1f << 3 | 7),
            "parse PCI slot.function");
-    tap_ok(qdev_prop_parse(dev, "addr", "3", &error_abort) && s->devfn == 3 << 3,
-           "parse PCI slot");
+    tap_ok(qdev_prop_parse(dev, "addr", "3", &error_abort) && s->devfn == 3 << 3, "parse PCI slot");
     tap_ok(qdev_prop_parse(dev, "ranged", "20", &error_abort) && s->ranged == 20,
            "parse ranged property at its maximum");
 
@@ -491,8 +491,7 @@ static void test_realize(void)
     err = NULL;
     tap_ok(!qdev_realize(loose, isa, &err) && err_mentions(err, "does not plug into a bus", NULL),
            "bus-less device refuses a bus");
-    tap_ok(qdev_realize(loose, NULL, &error_abort) &&
-               vmstate_find_entry("test-loose", 0) != NULL,
+    tap_ok(qdev_realize(loose, NULL, &error_abort) && vmstate_find_entry("test-loose", 0) != NULL,
            "realize registers the vmsd");
 
     err = NULL;
@@ -584,7 +583,7 @@ static void test_gpio(void)
     DeviceState *src = qdev_new(TYPE_TEST_DEV, &error_abort);
     DeviceState *dst = qdev_new(TYPE_TEST_DEV, &error_abort);
     TestDev *s = (TestDev *)src, *d = (TestDev *)dst;
-    qemu_irq named[2] = {NULL, NULL};
+    qemu_irq named[2] = { NULL, NULL };
     qemu_irq a, b, inv, split, ins[4];
     Error *err = NULL;
 
@@ -712,14 +711,16 @@ static void test_options(void)
     text = qdev_format_type_list();
     tap_ok(contains(text, "name \"test-dev\", bus sys-bus, desc \"a test device\"") &&
                contains(text, "name \"test-isa\"") && !strstr(text, "test-sink") &&
-               !strstr(text, "\"test-base\"") && strstr(text, "input devices:") < strstr(text, "misc devices:"),
+               !strstr(text, "\"test-base\"") &&
+               strstr(text, "input devices:") < strstr(text, "misc devices:"),
            "type list shows user-creatable types by category");
     free(text);
 
     text = qdev_format_type_help(TYPE_TEST_DEV, &error_abort);
     tap_ok(contains(text, "u32=<uint32>") && contains(text, "default: 1016 (0x3f8)") &&
-               contains(text, "base-val=<uint32>") && contains(text, "mode=<enum> (off|slow|fast)") &&
-               contains(text, "label=<str>") && contains(text, "\"default-label\""),
+               contains(text, "base-val=<uint32>") &&
+               contains(text, "mode=<enum> (off|slow|fast)") && contains(text, "label=<str>") &&
+               contains(text, "\"default-label\""),
            "type help lists properties with types and defaults");
     free(text);
 
@@ -777,7 +778,8 @@ static void test_chardev_prop(void)
            "unknown chardev id fails naming the property");
     err = NULL;
     d2 = qdev_new("test-chr", &error_abort);
-    tap_ok(!qdev_prop_parse(d2, "chardev", "c0", &err) && err_mentions(err, "'chardev'", "test-chr"),
+    tap_ok(!qdev_prop_parse(d2, "chardev", "c0", &err) &&
+               err_mentions(err, "'chardev'", "test-chr"),
            "a chardev already in use is refused");
     qdev_delete(d1);
     tap_ok(qdev_prop_parse(d2, "chardev", "c0", &error_abort) && ((TestChr *)d2)->chr.chr == c0,

@@ -37,8 +37,8 @@ static void sb_write(void *opaque, hwaddr addr, uint64_t data, unsigned size)
 static const MemoryRegionOps sb_ops = {
     .read = sb_read,
     .write = sb_write,
-    .valid = {.min_access_size = 1, .max_access_size = 4},
-    .impl = {.min_access_size = 4, .max_access_size = 4},
+    .valid = { .min_access_size = 1, .max_access_size = 4 },
+    .impl = { .min_access_size = 4, .max_access_size = 4 },
 };
 
 static bool sb_realize(DeviceState *dev, Error **errp)
@@ -110,7 +110,8 @@ int main(void)
     tap_ok(r == MEMTX_OK && s->reg == 0 && irq_level == 0, "port region reaches the device");
 
     tree = qdev_format_qtree();
-    tap_ok(tree && strstr(tree, "dev: test-sb") && strstr(tree, "mmio 00000000fee00000/0000000000000100") &&
+    tap_ok(tree && strstr(tree, "dev: test-sb") &&
+               strstr(tree, "mmio 00000000fee00000/0000000000000100") &&
                strstr(tree, "pio 0510/0008"),
            "info qtree shows the regions");
     free(tree);

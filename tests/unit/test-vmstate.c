@@ -48,11 +48,12 @@ static const VMStateDescription vmstate_inner = {
     .name = "inner",
     .version_id = 1,
     .minimum_version_id = 1,
-    .fields = (const VMStateField[]){
-        VMSTATE_UINT16(a, Inner),
-        VMSTATE_INT8(b, Inner),
-        VMSTATE_END_OF_LIST(),
-    },
+    .fields =
+        (const VMStateField[]){
+            VMSTATE_UINT16(a, Inner),
+            VMSTATE_INT8(b, Inner),
+            VMSTATE_END_OF_LIST(),
+        },
 };
 
 typedef struct Everything {
@@ -93,42 +94,41 @@ static const VMStateDescription vmstate_everything = {
     .name = "everything",
     .version_id = 1,
     .minimum_version_id = 1,
-    .fields = (const VMStateField[]){
-        VMSTATE_INT8(i8, Everything),
-        VMSTATE_INT16(i16, Everything),
-        VMSTATE_INT32(i32, Everything),
-        VMSTATE_INT64(i64, Everything),
-        VMSTATE_UINT8(u8, Everything),
-        VMSTATE_UINT16(u16, Everything),
-        VMSTATE_UINT32(u32, Everything),
-        VMSTATE_UINT64(u64, Everything),
-        VMSTATE_BOOL(flag, Everything),
-        VMSTATE_BUFFER(buf, Everything),
-        VMSTATE_UINT8_ARRAY(arr8, Everything, 3),
-        VMSTATE_UINT32_ARRAY(arr32, Everything, 4),
-        VMSTATE_UINT64_ARRAY(arr64, Everything, 2),
-        VMSTATE_INT16_ARRAY(arri16, Everything, 2),
-        VMSTATE_BOOL_ARRAY(bools, Everything, 2),
-        VMSTATE_UINT16_2DARRAY(arr2d, Everything, 2, 3),
-        VMSTATE_UNUSED(4),
-        VMSTATE_STRUCT(inner, Everything, 0, vmstate_inner, Inner),
-        VMSTATE_STRUCT_ARRAY(inners, Everything, 3, 0, vmstate_inner, Inner),
-        VMSTATE_STRUCT_POINTER(pinner, Everything, vmstate_inner, Inner),
-        VMSTATE_TIMER_PTR(timer, Everything),
-        VMSTATE_TIMER_PTR(idle_timer, Everything),
-        VMSTATE_TIMER(embedded_timer, Everything),
-        VMSTATE_UINT16_VARRAY_UINT32(varr, Everything, vcount),
-        VMSTATE_VBUFFER_UINT32(vbuf, Everything, 0, NULL, vlen),
-        VMSTATE_VBUFFER_ALLOC_UINT32(abuf, Everything, 0, NULL, alen, 1024),
-        VMSTATE_STRUCT_VARRAY_UINT32(vinners, Everything, ninner, 0, vmstate_inner, Inner),
-        VMSTATE_UINT32_EQUAL(cfg, Everything),
-        VMSTATE_END_OF_LIST(),
-    },
+    .fields =
+        (const VMStateField[]){
+            VMSTATE_INT8(i8, Everything),
+            VMSTATE_INT16(i16, Everything),
+            VMSTATE_INT32(i32, Everything),
+            VMSTATE_INT64(i64, Everything),
+            VMSTATE_UINT8(u8, Everything),
+            VMSTATE_UINT16(u16, Everything),
+            VMSTATE_UINT32(u32, Everything),
+            VMSTATE_UINT64(u64, Everything),
+            VMSTATE_BOOL(flag, Everything),
+            VMSTATE_BUFFER(buf, Everything),
+            VMSTATE_UINT8_ARRAY(arr8, Everything, 3),
+            VMSTATE_UINT32_ARRAY(arr32, Everything, 4),
+            VMSTATE_UINT64_ARRAY(arr64, Everything, 2),
+            VMSTATE_INT16_ARRAY(arri16, Everything, 2),
+            VMSTATE_BOOL_ARRAY(bools, Everything, 2),
+            VMSTATE_UINT16_2DARRAY(arr2d, Everything, 2, 3),
+            VMSTATE_UNUSED(4),
+            VMSTATE_STRUCT(inner, Everything, 0, vmstate_inner, Inner),
+            VMSTATE_STRUCT_ARRAY(inners, Everything, 3, 0, vmstate_inner, Inner),
+            VMSTATE_STRUCT_POINTER(pinner, Everything, vmstate_inner, Inner),
+            VMSTATE_TIMER_PTR(timer, Everything),
+            VMSTATE_TIMER_PTR(idle_timer, Everything),
+            VMSTATE_TIMER(embedded_timer, Everything),
+            VMSTATE_UINT16_VARRAY_UINT32(varr, Everything, vcount),
+            VMSTATE_VBUFFER_UINT32(vbuf, Everything, 0, NULL, vlen),
+            VMSTATE_VBUFFER_ALLOC_UINT32(abuf, Everything, 0, NULL, alen, 1024),
+            VMSTATE_STRUCT_VARRAY_UINT32(vinners, Everything, ninner, 0, vmstate_inner, Inner),
+            VMSTATE_UINT32_EQUAL(cfg, Everything),
+            VMSTATE_END_OF_LIST(),
+        },
 };
 
-static void timer_cb(void *opaque)
-{
-}
+static void timer_cb(void *opaque) {}
 
 /* An instance with its pointers set up, as a device would have it. */
 static void everything_init(Everything *e, Inner *pinner, uint8_t *vbuf)
@@ -205,17 +205,17 @@ static size_t everything_size(void)
 {
     size_t n = 1 + 2 + 4 + 8 + 1 + 2 + 4 + 8 + 1; /* scalars */
 
-    n += 5 + 3 + 16 + 16 + 4 + 2 + 12 + 4;       /* buffers, arrays, unused */
-    n += 4 + 3 + 1;                              /* inner: version, a, b, end */
-    n += 4 + 3 * 4;                              /* inners */
-    n += 4 + 4;                                  /* pinner */
-    n += 8 * 3;                                  /* timers */
-    n += 4 + 3 * 2;                              /* varr */
-    n += 4 + 6;                                  /* vbuf */
-    n += 4 + 3;                                  /* abuf */
-    n += 4 + 4 + 2 * 4;                          /* vinners */
-    n += 4;                                      /* cfg */
-    return n + 1;                                /* end of subsections */
+    n += 5 + 3 + 16 + 16 + 4 + 2 + 12 + 4; /* buffers, arrays, unused */
+    n += 4 + 3 + 1;                        /* inner: version, a, b, end */
+    n += 4 + 3 * 4;                        /* inners */
+    n += 4 + 4;                            /* pinner */
+    n += 8 * 3;                            /* timers */
+    n += 4 + 3 * 2;                        /* varr */
+    n += 4 + 6;                            /* vbuf */
+    n += 4 + 3;                            /* abuf */
+    n += 4 + 4 + 2 * 4;                    /* vinners */
+    n += 4;                                /* cfg */
+    return n + 1;                          /* end of subsections */
 }
 
 static bool save(const VMStateDescription *vmsd, void *opaque, VMStateBuffer *out)
@@ -228,10 +228,10 @@ static bool save(const VMStateDescription *vmsd, void *opaque, VMStateBuffer *ou
 }
 
 /* Load len bytes of buf; returns the result and the error (or NULL). */
-static int load(const VMStateDescription *vmsd, void *opaque, int version,
-                const uint8_t *data, size_t len, Error **errp, size_t *consumed)
+static int load(const VMStateDescription *vmsd, void *opaque, int version, const uint8_t *data,
+                size_t len, Error **errp, size_t *consumed)
 {
-    VMStateBuffer in = {.data = (uint8_t *)data, .len = len};
+    VMStateBuffer in = { .data = (uint8_t *)data, .len = len };
     VMStateStream s;
     int ret;
 
@@ -275,9 +275,8 @@ static void test_round_trip(void)
     tap_ok(memcmp(dst.buf, src.buf, 5) == 0 && memcmp(dst.arr8, src.arr8, 3) == 0 &&
                memcmp(dst.arr32, src.arr32, sizeof(src.arr32)) == 0 &&
                memcmp(dst.arr64, src.arr64, sizeof(src.arr64)) == 0 &&
-               memcmp(dst.arri16, src.arri16, sizeof(src.arri16)) == 0 &&
-               dst.bools[0] == false && dst.bools[1] == true &&
-               memcmp(dst.arr2d, src.arr2d, sizeof(src.arr2d)) == 0,
+               memcmp(dst.arri16, src.arri16, sizeof(src.arri16)) == 0 && dst.bools[0] == false &&
+               dst.bools[1] == true && memcmp(dst.arr2d, src.arr2d, sizeof(src.arr2d)) == 0,
            "buffers, arrays and 2D arrays round-trip");
     same = dst.inner.a == src.inner.a && dst.inner.b == src.inner.b;
     for (int i = 0; i < 3; i++) {
@@ -306,7 +305,8 @@ static void test_round_trip(void)
         everything_init(&dst, &pdst, vdst);
         dst.cfg = 43;
         tap_ok(load(&vmstate_everything, &dst, 1, out.data, out.len, &err, NULL) < 0 &&
-                   err_mentions(err, "field 'cfg'", "value 42 in the stream, this configuration has 43"),
+                   err_mentions(err, "field 'cfg'",
+                                "value 42 in the stream, this configuration has 43"),
                "EQUAL field mismatch fails");
         everything_fini(&dst);
         everything_init(&dst, &pdst, vdst);
@@ -349,8 +349,7 @@ static void test_round_trip(void)
     {
         Error *err = NULL;
         /* inners starts after the scalars, arrays, unused and inner */
-        size_t inners_at = 1 + 2 + 4 + 8 + 1 + 2 + 4 + 8 + 1 + 5 + 3 + 16 + 16 + 4 + 2 + 12 + 4 +
-                           8;
+        size_t inners_at = 1 + 2 + 4 + 8 + 1 + 2 + 4 + 8 + 1 + 5 + 3 + 16 + 16 + 4 + 2 + 12 + 4 + 8;
         size_t cut = inners_at + 4 + 4 + 2; /* in inners[1].b */
 
         everything_fini(&dst);
@@ -440,20 +439,22 @@ static const VMStateDescription vmstate_ver_sub = {
     .version_id = 1,
     .minimum_version_id = 1,
     .needed = ver_sub_needed,
-    .fields = (const VMStateField[]){
-        VMSTATE_UINT32(sub_val, Ver),
-        VMSTATE_END_OF_LIST(),
-    },
+    .fields =
+        (const VMStateField[]){
+            VMSTATE_UINT32(sub_val, Ver),
+            VMSTATE_END_OF_LIST(),
+        },
 };
 
 static const VMStateDescription vmstate_ver_sub2 = {
     .name = "ver/sub2",
     .version_id = 1,
     .minimum_version_id = 1,
-    .fields = (const VMStateField[]){
-        VMSTATE_UINT8_ARRAY(sub2, Ver, 2),
-        VMSTATE_END_OF_LIST(),
-    },
+    .fields =
+        (const VMStateField[]){
+            VMSTATE_UINT8_ARRAY(sub2, Ver, 2),
+            VMSTATE_END_OF_LIST(),
+        },
 };
 
 /* Version 2 added b; extra exists only when has_extra. */
@@ -464,18 +465,20 @@ static const VMStateDescription vmstate_ver = {
     .pre_save = ver_pre_save,
     .pre_load = ver_pre_load,
     .post_load = ver_post_load,
-    .fields = (const VMStateField[]){
-        VMSTATE_UINT32(a, Ver),
-        VMSTATE_UINT32_V(b, Ver, 2),
-        VMSTATE_BOOL(has_extra, Ver),
-        VMSTATE_UINT32_TEST(extra, Ver, ver_has_extra),
-        VMSTATE_END_OF_LIST(),
-    },
-    .subsections = (const VMStateDescription *const[]){
-        &vmstate_ver_sub,
-        &vmstate_ver_sub2,
-        NULL,
-    },
+    .fields =
+        (const VMStateField[]){
+            VMSTATE_UINT32(a, Ver),
+            VMSTATE_UINT32_V(b, Ver, 2),
+            VMSTATE_BOOL(has_extra, Ver),
+            VMSTATE_UINT32_TEST(extra, Ver, ver_has_extra),
+            VMSTATE_END_OF_LIST(),
+        },
+    .subsections =
+        (const VMStateDescription *const[]){
+            &vmstate_ver_sub,
+            &vmstate_ver_sub2,
+            NULL,
+        },
 };
 
 /* What version 1 of the same device saved. */
@@ -483,12 +486,13 @@ static const VMStateDescription vmstate_ver_v1 = {
     .name = "ver",
     .version_id = 1,
     .minimum_version_id = 1,
-    .fields = (const VMStateField[]){
-        VMSTATE_UINT32(a, Ver),
-        VMSTATE_BOOL(has_extra, Ver),
-        VMSTATE_UINT32_TEST(extra, Ver, ver_has_extra),
-        VMSTATE_END_OF_LIST(),
-    },
+    .fields =
+        (const VMStateField[]){
+            VMSTATE_UINT32(a, Ver),
+            VMSTATE_BOOL(has_extra, Ver),
+            VMSTATE_UINT32_TEST(extra, Ver, ver_has_extra),
+            VMSTATE_END_OF_LIST(),
+        },
 };
 
 /* A build that never had subsection "ver/sub". */
@@ -496,22 +500,24 @@ static const VMStateDescription vmstate_ver_nosub = {
     .name = "ver",
     .version_id = 2,
     .minimum_version_id = 1,
-    .fields = (const VMStateField[]){
-        VMSTATE_UINT32(a, Ver),
-        VMSTATE_UINT32_V(b, Ver, 2),
-        VMSTATE_BOOL(has_extra, Ver),
-        VMSTATE_UINT32_TEST(extra, Ver, ver_has_extra),
-        VMSTATE_END_OF_LIST(),
-    },
-    .subsections = (const VMStateDescription *const[]){
-        &vmstate_ver_sub2,
-        NULL,
-    },
+    .fields =
+        (const VMStateField[]){
+            VMSTATE_UINT32(a, Ver),
+            VMSTATE_UINT32_V(b, Ver, 2),
+            VMSTATE_BOOL(has_extra, Ver),
+            VMSTATE_UINT32_TEST(extra, Ver, ver_has_extra),
+            VMSTATE_END_OF_LIST(),
+        },
+    .subsections =
+        (const VMStateDescription *const[]){
+            &vmstate_ver_sub2,
+            NULL,
+        },
 };
 
 static void test_versions(void)
 {
-    Ver src = {.a = 1, .b = 2, .has_extra = false, .extra = 3, .sub2 = {4, 5}};
+    Ver src = { .a = 1, .b = 2, .has_extra = false, .extra = 3, .sub2 = { 4, 5 } };
     Ver dst;
     VMStateBuffer out, out2;
     size_t consumed;
@@ -599,7 +605,8 @@ static void test_versions(void)
     /* truncated inside a subsection */
     err = NULL;
     memset(&dst, 0, sizeof(dst));
-    tap_ok(load(&vmstate_ver, &dst, 2, out.data, 4 + 4 + 1 + 4 + 1 + 1 + 7 + 4 + 2, &err, NULL) < 0 &&
+    tap_ok(load(&vmstate_ver, &dst, 2, out.data, 4 + 4 + 1 + 4 + 1 + 1 + 7 + 4 + 2, &err, NULL) <
+                   0 &&
                err_mentions(err, "subsection 'ver/sub', field 'sub_val'", "byte offset 26"),
            "truncation in a subsection names it, the field and the offset");
     vmstate_buffer_free(&out);
@@ -607,12 +614,14 @@ static void test_versions(void)
 
 /* ---- the section list ---- */
 
-static const VMStateDescription vmsd_default = {.name = "dflt", .version_id = 1};
-static const VMStateDescription vmsd_iommu = {.name = "iommu", .version_id = 1,
-                                              .priority = MIG_PRI_IOMMU};
-static const VMStateDescription vmsd_pcibus = {.name = "pcibus", .version_id = 1,
-                                               .priority = MIG_PRI_PCI_BUS};
-static const VMStateDescription vmsd_other = {.name = "other", .version_id = 1};
+static const VMStateDescription vmsd_default = { .name = "dflt", .version_id = 1 };
+static const VMStateDescription vmsd_iommu = { .name = "iommu",
+                                               .version_id = 1,
+                                               .priority = MIG_PRI_IOMMU };
+static const VMStateDescription vmsd_pcibus = { .name = "pcibus",
+                                                .version_id = 1,
+                                                .priority = MIG_PRI_PCI_BUS };
+static const VMStateDescription vmsd_other = { .name = "other", .version_id = 1 };
 
 typedef struct PathDev {
     DeviceState parent;
@@ -623,10 +632,11 @@ static const VMStateDescription vmstate_path_dev = {
     .name = "path-dev",
     .version_id = 1,
     .minimum_version_id = 1,
-    .fields = (const VMStateField[]){
-        VMSTATE_UINT32(reg, PathDev),
-        VMSTATE_END_OF_LIST(),
-    },
+    .fields =
+        (const VMStateField[]){
+            VMSTATE_UINT32(reg, PathDev),
+            VMSTATE_END_OF_LIST(),
+        },
 };
 
 static char *path_bus_dev_path(DeviceState *dev)
@@ -656,7 +666,7 @@ DEVICE_TYPE(path_dev_info)
 static void test_register(void)
 {
     int a, b, c, d, e;
-    const char *expect[] = {"pcibus", "iommu", "iommu", "dflt", "other", "dflt"};
+    const char *expect[] = { "pcibus", "iommu", "iommu", "dflt", "other", "dflt" };
     const VMStateEntry *ent;
     Error *err = NULL;
     bool ok = true;
@@ -664,13 +674,14 @@ static void test_register(void)
     BusState *bus;
     DeviceState *dev;
 
-    tap_ok(vmstate_register(NULL, VMSTATE_INSTANCE_ID_ANY, &vmsd_default, &a, &error_abort) == 0 &&
-               vmstate_register(NULL, VMSTATE_INSTANCE_ID_ANY, &vmsd_iommu, &b, &error_abort) == 0 &&
-               vmstate_register(NULL, VMSTATE_INSTANCE_ID_ANY, &vmsd_other, &c, &error_abort) == 0 &&
-               vmstate_register(NULL, VMSTATE_INSTANCE_ID_ANY, &vmsd_pcibus, &d, &error_abort) == 0 &&
-               vmstate_register(NULL, VMSTATE_INSTANCE_ID_ANY, &vmsd_iommu, &e, &error_abort) == 0 &&
-               vmstate_register(NULL, VMSTATE_INSTANCE_ID_ANY, &vmsd_default, &e, &error_abort) == 0,
-           "register sections");
+    tap_ok(
+        vmstate_register(NULL, VMSTATE_INSTANCE_ID_ANY, &vmsd_default, &a, &error_abort) == 0 &&
+            vmstate_register(NULL, VMSTATE_INSTANCE_ID_ANY, &vmsd_iommu, &b, &error_abort) == 0 &&
+            vmstate_register(NULL, VMSTATE_INSTANCE_ID_ANY, &vmsd_other, &c, &error_abort) == 0 &&
+            vmstate_register(NULL, VMSTATE_INSTANCE_ID_ANY, &vmsd_pcibus, &d, &error_abort) == 0 &&
+            vmstate_register(NULL, VMSTATE_INSTANCE_ID_ANY, &vmsd_iommu, &e, &error_abort) == 0 &&
+            vmstate_register(NULL, VMSTATE_INSTANCE_ID_ANY, &vmsd_default, &e, &error_abort) == 0,
+        "register sections");
     for (ent = vmstate_first_entry(); ent; ent = vmstate_next_entry(ent), i++) {
         if (i >= 6 || strcmp(ent->idstr, expect[i]) != 0) {
             tap_diag("entry %d is '%s'", i, ent->idstr);

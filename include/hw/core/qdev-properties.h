@@ -22,7 +22,7 @@
 #include "hw/core/qdev.h"
 
 typedef struct PropertyInfo {
-    const char *name; /* the type as shown in help: "uint32", "bool", "str" */
+    const char *name;        /* the type as shown in help: "uint32", "bool", "str" */
     const char *description; /* of the value syntax, for help; may be NULL */
     /* store the default (prop->defval_*) into the instance */
     void (*set_default)(DeviceState *dev, const Property *prop);
@@ -45,7 +45,7 @@ struct Property {
      * both 0 means the C type's full range */
     int64_t min;
     uint64_t max;
-    uint8_t bitnr; /* bit properties */
+    uint8_t bitnr;                 /* bit properties */
     const char *const *enum_names; /* enum properties: NULL-terminated */
     const char *desc;
 };
@@ -56,57 +56,63 @@ extern const PropertyInfo qdev_prop_uint32;
 extern const PropertyInfo qdev_prop_int32;
 extern const PropertyInfo qdev_prop_uint64;
 extern const PropertyInfo qdev_prop_int64;
-extern const PropertyInfo qdev_prop_size;   /* uint64 accepting k/M/G/T suffixes */
-extern const PropertyInfo qdev_prop_bool;   /* on/off, true/false, yes/no, 1/0 */
-extern const PropertyInfo qdev_prop_bit;    /* one bit of a uint32 */
-extern const PropertyInfo qdev_prop_bit64;  /* one bit of a uint64 */
-extern const PropertyInfo qdev_prop_string; /* char *, strdup'd, freed on delete */
-extern const PropertyInfo qdev_prop_ptr;    /* void *, board code only */
-extern const PropertyInfo qdev_prop_enum;   /* int, one of enum_names */
-extern const PropertyInfo qdev_prop_macaddr; /* uint8_t[6], "52:54:00:12:34:56" */
+extern const PropertyInfo qdev_prop_size;      /* uint64 accepting k/M/G/T suffixes */
+extern const PropertyInfo qdev_prop_bool;      /* on/off, true/false, yes/no, 1/0 */
+extern const PropertyInfo qdev_prop_bit;       /* one bit of a uint32 */
+extern const PropertyInfo qdev_prop_bit64;     /* one bit of a uint64 */
+extern const PropertyInfo qdev_prop_string;    /* char *, strdup'd, freed on delete */
+extern const PropertyInfo qdev_prop_ptr;       /* void *, board code only */
+extern const PropertyInfo qdev_prop_enum;      /* int, one of enum_names */
+extern const PropertyInfo qdev_prop_macaddr;   /* uint8_t[6], "52:54:00:12:34:56" */
 extern const PropertyInfo qdev_prop_pci_devfn; /* int32 devfn, "slot[.fn]" in hex, -1 = auto */
 
 /* Compile-time check that State.field has type T (0 when it does). */
-#define qdev_prop_type_check(T, State, field)                                \
+#define qdev_prop_type_check(T, State, field)                                                      \
     (sizeof(char[__builtin_types_compatible_p(T, __typeof__(((State *)0)->field)) ? 1 : -1]) - 1)
 
-#define DEFINE_PROP(_name, State, field, _info, T, ...)                      \
-    {                                                                        \
-        .name = (_name), .info = &(_info),                                   \
-        .offset = offsetof(State, field) + qdev_prop_type_check(T, State, field), \
-        __VA_ARGS__                                                          \
+#define DEFINE_PROP(_name, State, field, _info, T, ...)                                            \
+    {                                                                                              \
+        .name = (_name), .info = &(_info),                                                         \
+        .offset = offsetof(State, field) + qdev_prop_type_check(T, State, field), __VA_ARGS__      \
     }
 
-#define DEFINE_PROP_UINT8(n, S, f, d) DEFINE_PROP(n, S, f, qdev_prop_uint8, uint8_t, .defval_u = (d))
-#define DEFINE_PROP_UINT16(n, S, f, d) DEFINE_PROP(n, S, f, qdev_prop_uint16, uint16_t, .defval_u = (d))
-#define DEFINE_PROP_UINT32(n, S, f, d) DEFINE_PROP(n, S, f, qdev_prop_uint32, uint32_t, .defval_u = (d))
-#define DEFINE_PROP_INT32(n, S, f, d)                                        \
+#define DEFINE_PROP_UINT8(n, S, f, d)                                                              \
+    DEFINE_PROP(n, S, f, qdev_prop_uint8, uint8_t, .defval_u = (d))
+#define DEFINE_PROP_UINT16(n, S, f, d)                                                             \
+    DEFINE_PROP(n, S, f, qdev_prop_uint16, uint16_t, .defval_u = (d))
+#define DEFINE_PROP_UINT32(n, S, f, d)                                                             \
+    DEFINE_PROP(n, S, f, qdev_prop_uint32, uint32_t, .defval_u = (d))
+#define DEFINE_PROP_INT32(n, S, f, d)                                                              \
     DEFINE_PROP(n, S, f, qdev_prop_int32, int32_t, .defval_u = (uint64_t)(int64_t)(d))
-#define DEFINE_PROP_UINT64(n, S, f, d) DEFINE_PROP(n, S, f, qdev_prop_uint64, uint64_t, .defval_u = (d))
-#define DEFINE_PROP_INT64(n, S, f, d)                                        \
+#define DEFINE_PROP_UINT64(n, S, f, d)                                                             \
+    DEFINE_PROP(n, S, f, qdev_prop_uint64, uint64_t, .defval_u = (d))
+#define DEFINE_PROP_INT64(n, S, f, d)                                                              \
     DEFINE_PROP(n, S, f, qdev_prop_int64, int64_t, .defval_u = (uint64_t)(int64_t)(d))
 #define DEFINE_PROP_SIZE(n, S, f, d) DEFINE_PROP(n, S, f, qdev_prop_size, uint64_t, .defval_u = (d))
 #define DEFINE_PROP_BOOL(n, S, f, d) DEFINE_PROP(n, S, f, qdev_prop_bool, bool, .defval_u = (d))
-#define DEFINE_PROP_BIT(n, S, f, bit, d)                                     \
+#define DEFINE_PROP_BIT(n, S, f, bit, d)                                                           \
     DEFINE_PROP(n, S, f, qdev_prop_bit, uint32_t, .bitnr = (bit), .defval_u = (d))
-#define DEFINE_PROP_BIT64(n, S, f, bit, d)                                   \
+#define DEFINE_PROP_BIT64(n, S, f, bit, d)                                                         \
     DEFINE_PROP(n, S, f, qdev_prop_bit64, uint64_t, .bitnr = (bit), .defval_u = (d))
 /* default NULL or a string literal */
 #define DEFINE_PROP_STRING(n, S, f) DEFINE_PROP(n, S, f, qdev_prop_string, char *)
-#define DEFINE_PROP_STRING_DEFAULT(n, S, f, d)                               \
+#define DEFINE_PROP_STRING_DEFAULT(n, S, f, d)                                                     \
     DEFINE_PROP(n, S, f, qdev_prop_string, char *, .defval_str = (d))
 #define DEFINE_PROP_PTR(n, S, f) DEFINE_PROP(n, S, f, qdev_prop_ptr, void *)
-#define DEFINE_PROP_ENUM(n, S, f, names, d)                                  \
+#define DEFINE_PROP_ENUM(n, S, f, names, d)                                                        \
     DEFINE_PROP(n, S, f, qdev_prop_enum, int, .enum_names = (names), .defval_u = (d))
 #define DEFINE_PROP_MACADDR(n, S, f) DEFINE_PROP(n, S, f, qdev_prop_macaddr, uint8_t[6])
-#define DEFINE_PROP_PCI_DEVFN(n, S, f, d)                                    \
+#define DEFINE_PROP_PCI_DEVFN(n, S, f, d)                                                          \
     DEFINE_PROP(n, S, f, qdev_prop_pci_devfn, int32_t, .defval_u = (uint64_t)(int64_t)(d))
 /* Integer properties limited to [lo, hi]. */
-#define DEFINE_PROP_UINT32_RANGE(n, S, f, d, lo, hi)                         \
+#define DEFINE_PROP_UINT32_RANGE(n, S, f, d, lo, hi)                                               \
     DEFINE_PROP(n, S, f, qdev_prop_uint32, uint32_t, .defval_u = (d), .min = (lo), .max = (hi))
-#define DEFINE_PROP_UINT8_RANGE(n, S, f, d, lo, hi)                          \
+#define DEFINE_PROP_UINT8_RANGE(n, S, f, d, lo, hi)                                                \
     DEFINE_PROP(n, S, f, qdev_prop_uint8, uint8_t, .defval_u = (d), .min = (lo), .max = (hi))
-#define DEFINE_PROP_END_OF_LIST() {.name = NULL}
+#define DEFINE_PROP_END_OF_LIST()                                                                  \
+    {                                                                                              \
+        .name = NULL                                                                               \
+    }
 
 /*
  * Chardev properties: a CharBackend field connected to the chardev whose id

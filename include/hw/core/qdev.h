@@ -59,17 +59,17 @@ typedef struct NamedGPIOList NamedGPIOList;
 
 /* Bus kinds (DeviceTypeInfo.bus_kind, BusState.kind). */
 #define BUS_KIND_SYSTEM "sys-bus"
-#define BUS_KIND_ISA "isa"
-#define BUS_KIND_PCI "pci"
-#define BUS_KIND_CPU "cpu"
+#define BUS_KIND_ISA    "isa"
+#define BUS_KIND_PCI    "pci"
+#define BUS_KIND_CPU    "cpu"
 
 /* Categories for -device help (DeviceTypeInfo.category). */
-#define DEVICE_CATEGORY_BRIDGE "bridge"
+#define DEVICE_CATEGORY_BRIDGE  "bridge"
 #define DEVICE_CATEGORY_STORAGE "storage"
 #define DEVICE_CATEGORY_NETWORK "network"
-#define DEVICE_CATEGORY_INPUT "input"
+#define DEVICE_CATEGORY_INPUT   "input"
 #define DEVICE_CATEGORY_DISPLAY "display"
-#define DEVICE_CATEGORY_MISC "misc"
+#define DEVICE_CATEGORY_MISC    "misc"
 
 typedef struct DeviceTypeInfo {
     const char *name;
@@ -109,10 +109,10 @@ typedef struct DeviceTypeInfo {
 /* Register a type (at start-up; the descriptor must stay alive). A second
  * type with the same name is a programming error and aborts. */
 void device_type_register(const DeviceTypeInfo *info);
-#define DEVICE_TYPE(info)                                                    \
-    static void __attribute__((constructor)) device_type_register_##info(void) \
-    {                                                                        \
-        device_type_register(&(info));                                       \
+#define DEVICE_TYPE(info)                                                                          \
+    static void __attribute__((constructor)) device_type_register_##info(void)                     \
+    {                                                                                              \
+        device_type_register(&(info));                                                             \
     }
 
 /* NULL if no such type. */
@@ -128,9 +128,9 @@ void device_type_foreach(void (*fn)(const DeviceTypeInfo *type, void *opaque), v
 
 struct DeviceState {
     const DeviceTypeInfo *type;
-    char *id;             /* -device id=..., or NULL */
+    char *id; /* -device id=..., or NULL */
     bool realized;
-    BusState *parent_bus; /* set by qdev_realize */
+    BusState *parent_bus;  /* set by qdev_realize */
     BusState *child_buses; /* buses this device provides, in creation order */
     /* private to hw/core */
     DeviceState *bus_next;
@@ -145,10 +145,9 @@ struct DeviceState {
 #define DEVICE(obj) ((DeviceState *)(obj))
 /* DeviceState * to Type *, aborting if dev is not a type_name (a
  * programming error): FOO(dev) is QDEV_CHECK(FooState, dev, "foo"). */
-#define QDEV_CHECK(Type, dev, type_name)                                     \
+#define QDEV_CHECK(Type, dev, type_name)                                                           \
     ((Type *)qdev_check_cast(DEVICE(dev), (type_name), __FILE__, __LINE__))
-DeviceState *qdev_check_cast(DeviceState *dev, const char *type_name, const char *file,
-                             int line);
+DeviceState *qdev_check_cast(DeviceState *dev, const char *type_name, const char *file, int line);
 /* True if dev is a type_name or derives from it. */
 bool qdev_is_a(DeviceState *dev, const char *type_name);
 
@@ -202,22 +201,22 @@ typedef struct BusTypeInfo {
 } BusTypeInfo;
 
 void bus_type_register(const BusTypeInfo *info);
-#define BUS_TYPE(info)                                                       \
-    static void __attribute__((constructor)) bus_type_register_##info(void)    \
-    {                                                                        \
-        bus_type_register(&(info));                                          \
+#define BUS_TYPE(info)                                                                             \
+    static void __attribute__((constructor)) bus_type_register_##info(void)                        \
+    {                                                                                              \
+        bus_type_register(&(info));                                                                \
     }
 const BusTypeInfo *bus_type_find(const char *kind);
 
 struct BusState {
     const char *kind;
-    char *name;           /* "pci.0", "isa.0", "main-system-bus" */
-    DeviceState *parent;  /* NULL for the root system bus */
+    char *name;            /* "pci.0", "isa.0", "main-system-bus" */
+    DeviceState *parent;   /* NULL for the root system bus */
     DeviceState *children; /* in plug order */
     int num_children;
-    int max_children;     /* 0: unlimited */
+    int max_children; /* 0: unlimited */
     /* private to hw/core */
-    BusState *sibling;    /* next bus of the same parent */
+    BusState *sibling; /* next bus of the same parent */
     BusState *all_next;
     bool allocated;
 };

@@ -23,9 +23,9 @@
 typedef struct MemoryRegion MemoryRegion;
 typedef uint64_t hwaddr;
 
-#define TYPE_SYS_BUS_DEVICE "sys-bus-device"
+#define TYPE_SYS_BUS_DEVICE    "sys-bus-device"
 #define SYSBUS_DEVICE_MAX_MMIO 32
-#define SYSBUS_DEVICE_MAX_PIO 32
+#define SYSBUS_DEVICE_MAX_PIO  32
 /* The gpio-out group name of sysbus irq outputs. */
 #define SYSBUS_DEVICE_GPIO_IRQ "sysbus-irq"
 
