@@ -283,6 +283,17 @@ int64_t qemu_clock_deadline_ns(QEMUClockType type)
     return advances ? expire - now : -1;
 }
 
+int64_t qemu_clock_next_timer_ns(QEMUClockType type)
+{
+    TimerList *tl = &timer_lists[type];
+    int64_t expire;
+
+    pthread_mutex_lock(&tl->lock);
+    expire = tl->head ? tl->head->expire_time : -1;
+    pthread_mutex_unlock(&tl->lock);
+    return expire;
+}
+
 int64_t qemu_clock_deadline_ns_all(void)
 {
     int64_t best = -1;

@@ -104,6 +104,9 @@ int64_t qemu_clock_set_virtual(int64_t target_ns);
  * itself (a stopped virtual clock; qtest mode) and none is due.
  */
 int64_t qemu_clock_deadline_ns(QEMUClockType type);
+/* Absolute expiry (ns) of the clock's earliest pending timer, -1 if none;
+ * whether or not the clock runs (qtest's clock_step with no argument). */
+int64_t qemu_clock_next_timer_ns(QEMUClockType type);
 /* The minimum of qemu_clock_deadline_ns() over all clocks (-1: none). */
 int64_t qemu_clock_deadline_ns_all(void);
 

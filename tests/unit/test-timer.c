@@ -210,6 +210,8 @@ static void test_qtest_advance(void)
            "qtest virtual clock does not move by itself");
     tap_ok(qemu_clock_deadline_ns(QEMU_CLOCK_VIRTUAL) == -1,
            "qtest mode: no deadline until a timer is due");
+    tap_ok(qemu_clock_next_timer_ns(QEMU_CLOCK_VIRTUAL) == base + 100,
+           "qemu_clock_next_timer_ns gives the earliest expiry");
     nfired = 0;
     main_loop_wait(true);
     tap_ok(nfired == 0, "nothing runs without a step");
@@ -254,6 +256,7 @@ static void test_qtest_advance(void)
     timer_free(t2.t);
     timer_free(t3.t);
     timer_free(per.t);
+    tap_ok(qemu_clock_next_timer_ns(QEMU_CLOCK_VIRTUAL) == -1, "no next timer when none pending");
     qemu_clock_set_qtest_mode(false);
     tap_ok(!qemu_clock_qtest_mode() && qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL) == base + 2000,
            "leaving qtest mode keeps the time");
