@@ -371,3 +371,39 @@ out:
     free_options(parts);
     return dev;
 }
+
+DeviceState *qdev_device_add(const char *spec, Error **errp)
+{
+    char *bus_name = NULL;
+    DeviceState *dev = qdev_new_from_options(spec, &bus_name, errp);
+    const char *kind;
+    BusState *bus = NULL;
+
+    if (!dev) {
+        return NULL;
+    }
+    kind = device_type_bus_kind(dev->type);
+    if (bus_name) {
+        bus = qbus_find(bus_name);
+        if (!bus) {
+            error_setg(errp, "-device %s: bus '%s' not found", dev->type->name, bus_name);
+            goto fail;
+        }
+    } else if (kind && strcmp(kind, BUS_KIND_SYSTEM) != 0) {
+        bus = qbus_find_kind(kind);
+        if (!bus) {
+            error_setg(errp, "-device %s: this machine has no '%s' bus", dev->type->name, kind);
+            goto fail;
+        }
+    }
+    if (!qdev_realize(dev, bus, errp)) {
+        goto fail;
+    }
+    free(bus_name);
+    return dev;
+
+fail:
+    free(bus_name);
+    qdev_delete(dev);
+    return NULL;
+}

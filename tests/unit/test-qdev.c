@@ -330,7 +330,7 @@ static void test_props(void)
     qdev_prop_set_uint64(dev, "size", 4096);
     qdev_prop_set_bit(dev, "bit5", true);
     qdev_prop_set_bit(dev, "bit3", false);
-    qdev_prop_set_bit(dev, "flag", false);
+    qdev_prop_set_bool(dev, "flag", false);
     qdev_prop_set_string(dev, "name", "hello");
     qdev_prop_set_ptr(dev, "ptr", s);
     qdev_prop_set_enum(dev, "mode", 2);
@@ -707,6 +707,29 @@ static void test_options(void)
     tap_ok(!qdev_new_from_options("test-dev,id=opt1", NULL, &err) &&
                err_mentions(err, "duplicate id", NULL),
            "-device duplicate id fails");
+
+    {
+        BusState *isa = qbus_new(BUS_KIND_ISA, NULL, "isa-add");
+        DeviceState *added;
+
+        added = qdev_device_add("test-isa,id=added,iobase=0x70", &error_abort);
+        tap_ok(added && added->realized && added->parent_bus == isa,
+               "device_add finds the bus of the device's kind and realizes");
+        err = NULL;
+        tap_ok(!qdev_device_add("test-isa,bus=nowhere", &err) &&
+                   err_mentions(err, "bus 'nowhere' not found", NULL),
+               "device_add with an unknown bus fails");
+        err = NULL;
+        tap_ok(!qdev_device_add("test-dev,fail=on,id=failing", &err) &&
+                   err_mentions(err, "the fail property is set", NULL) &&
+                   qdev_find_by_id("failing") == NULL,
+               "device_add deletes a device that fails to realize");
+        qdev_delete(added);
+        qbus_delete(isa);
+        err = NULL;
+        tap_ok(!qdev_device_add("test-isa", &err) && err_mentions(err, "no 'isa' bus", NULL),
+               "device_add without a bus of the kind fails");
+    }
 
     text = qdev_format_type_list();
     tap_ok(contains(text, "name \"test-dev\", bus sys-bus, desc \"a test device\"") &&

@@ -140,6 +140,10 @@ void qdev_prop_set_int32(DeviceState *dev, const char *name, int32_t value);
 void qdev_prop_set_uint64(DeviceState *dev, const char *name, uint64_t value);
 void qdev_prop_set_int64(DeviceState *dev, const char *name, int64_t value);
 void qdev_prop_set_bit(DeviceState *dev, const char *name, bool value); /* bool, bit, bit64 */
+static inline void qdev_prop_set_bool(DeviceState *dev, const char *name, bool value)
+{
+    qdev_prop_set_bit(dev, name, value);
+}
 void qdev_prop_set_string(DeviceState *dev, const char *name, const char *value);
 void qdev_prop_set_ptr(DeviceState *dev, const char *name, void *value);
 void qdev_prop_set_enum(DeviceState *dev, const char *name, int value);

@@ -259,6 +259,13 @@ char *qdev_format_type_help(const char *type_name, Error **errp);
  */
 DeviceState *qdev_new_from_options(const char *spec, char **bus_name, Error **errp);
 /*
+ * -device / device_add: qdev_new_from_options, then find the bus (bus=NAME,
+ * else the main system bus for sys-bus devices, else the first bus of the
+ * device's kind) and realize. The realized device, or NULL with an error
+ * (the half-made device is deleted).
+ */
+DeviceState *qdev_device_add(const char *spec, Error **errp);
+/*
  * If spec asks for help ("help", "?", "type,help"), write the listing to
  * out and return true; otherwise return false without output. An unknown
  * type in "type,help" writes the error to out and returns true.
