@@ -281,6 +281,11 @@ void chardev_free(Chardev *chr)
     if (chr->cls->finalize) {
         chr->cls->finalize(chr);
     }
+    /* A frontend still attached keeps working, without a backend. */
+    if (chr->be && chr->be->chr == chr) {
+        chr->be->chr = NULL;
+        chr->be = NULL;
+    }
     pthread_mutex_destroy(&chr->write_lock);
     free(chr->label);
     free(chr->filename);
@@ -315,10 +320,6 @@ void qemu_chr_cleanup_all(void)
                 chr = c;
                 break;
             }
-        }
-        if (chr->be) {
-            chr->be->chr = NULL;
-            chr->be = NULL;
         }
         chardev_free(chr);
     }

@@ -94,7 +94,8 @@ Chardev *qemu_chr_new_from_opts(const char *spec, Error **errp);
 /* Create from a legacy spec with the given label. */
 Chardev *qemu_chr_new(const char *label, const char *filename_spec, Error **errp);
 Chardev *qemu_chr_find(const char *label);
-/* Destroy (the frontend must have detached); NULL is a no-op. */
+/* Destroy; a frontend still attached is left without a backend (its
+ * writes are dropped). NULL is a no-op. */
 void qemu_chr_delete(Chardev *chr);
 /* Destroy every chardev (at exit); restores the terminal. */
 void qemu_chr_cleanup_all(void);

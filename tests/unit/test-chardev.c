@@ -300,6 +300,7 @@ static void test_bad_specs(void)
 
 static void test_null_and_registry(void)
 {
+    Chardev *chr_keep;
     Error *err = NULL;
     Chardev *n0 = qemu_chr_new_from_opts("null,id=n0", &err);
     Chardev *dup;
@@ -335,6 +336,13 @@ static void test_null_and_registry(void)
     tap_ok(s1 != NULL, "stdio chardev created");
     expect_error(s2, err, "already used by chardev 'con'", "second stdio");
     qemu_chr_delete(s1);
+
+    chr_keep = qemu_chr_new_from_opts("null,id=gone", NULL);
+    fe_attach(&f, chr_keep);
+    qemu_chr_delete(chr_keep);
+    tap_ok(!qemu_chr_fe_backend_connected(&f.be) &&
+               qemu_chr_fe_write(&f.be, (const uint8_t *)"x", 1) == 0,
+           "deleting a chardev leaves its frontend without a backend");
 }
 
 static void test_file(void)
