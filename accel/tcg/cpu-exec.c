@@ -10,6 +10,9 @@
 
 #include "internal.h"
 #include "util/log.h"
+#ifndef CONFIG_USER_ONLY
+#include "exec/cputlb.h"
+#endif
 
 __thread CPUState *current_cpu;
 
@@ -175,11 +178,36 @@ static inline TranslationBlock *tb_lookup(CPUState *cs, uint64_t pc, uint64_t cs
         tb->cflags == cflags && !__atomic_load_n(&tb->invalid, __ATOMIC_ACQUIRE)) {
         return tb;
     }
-    tb = tb_htable_lookup(pc, cs_base, flags, cflags);
+    uint64_t phys = TB_PAGE_NONE;
+#ifndef CONFIG_USER_ONLY
+    void *host;
+    ram_addr_t ra = get_page_addr_code(cs, pc, &host, true);
+    if (ra == RAM_ADDR_INVALID) {
+        return NULL; /* tb_find translates, and so raises the fault */
+    }
+    phys = ra & TARGET_PAGE_MASK;
+#endif
+    tb = tb_htable_lookup(pc, cs_base, flags, cflags, phys);
     if (tb) {
         cs->tb_jmp_cache[h] = tb;
     }
     return tb;
+}
+
+/* tb_find's lookup under the lock: the same key as tb_lookup */
+static TranslationBlock *tb_lookup_locked(CPUState *cs, uint64_t pc, uint64_t cs_base,
+                                          uint32_t flags, uint32_t cflags)
+{
+    uint64_t phys = TB_PAGE_NONE;
+#ifndef CONFIG_USER_ONLY
+    void *host;
+    ram_addr_t ra = get_page_addr_code(cs, pc, &host, true);
+    if (ra == RAM_ADDR_INVALID) {
+        return NULL;
+    }
+    phys = ra & TARGET_PAGE_MASK;
+#endif
+    return tb_htable_lookup(pc, cs_base, flags, cflags, phys);
 }
 
 const void *helper_lookup_tb_ptr(void *env)
@@ -207,7 +235,7 @@ static TranslationBlock *tb_find(CPUState *cs, uint32_t cflags)
     while (!tb) {
         tb_lock();
         /* another thread may have translated it meanwhile */
-        tb = tb_htable_lookup(pc, cs_base, flags, cflags);
+        tb = tb_lookup_locked(cs, pc, cs_base, flags, cflags);
         if (!tb) {
             tb = tb_gen_code(cs, pc, cs_base, flags, cflags);
         }

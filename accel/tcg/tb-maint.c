@@ -20,6 +20,8 @@
 #include "util/log.h"
 #ifdef CONFIG_USER_ONLY
 #include "user/page.h"
+#else
+#include "exec/ram.h"
 #endif
 
 #define TB_HASH_BITS 16
@@ -55,14 +57,16 @@ void tb_maint_init(void)
     memset(tb_hash, 0, sizeof(tb_hash));
 }
 
-TranslationBlock *tb_htable_lookup(uint64_t pc, uint64_t cs_base, uint32_t flags, uint32_t cflags)
+TranslationBlock *tb_htable_lookup(uint64_t pc, uint64_t cs_base, uint32_t flags, uint32_t cflags,
+                                   uint64_t phys_page)
 {
     uint32_t h = tb_hash_func(pc, cs_base, flags, cflags);
     TranslationBlock *tb = __atomic_load_n(&tb_hash[h], __ATOMIC_ACQUIRE);
 
     for (; tb; tb = __atomic_load_n(&tb->hash_next, __ATOMIC_ACQUIRE)) {
         if (tb->pc == pc && tb->cs_base == cs_base && tb->flags == flags &&
-            tb->cflags == cflags && !__atomic_load_n(&tb->invalid, __ATOMIC_ACQUIRE)) {
+            tb->cflags == cflags && (phys_page == TB_PAGE_NONE || tb->page_addr[0] == phys_page) &&
+            !__atomic_load_n(&tb->invalid, __ATOMIC_ACQUIRE)) {
             return tb;
         }
     }
@@ -130,7 +134,9 @@ void tb_link_pages(TranslationBlock *tb)
             page_protect(tb->page_addr[n]);
         }
 #else
+        /* the next guest write to the page takes the not-dirty slow path */
         (void)first_code;
+        cpu_physical_memory_clear_dirty_range(tb->page_addr[n], 4096, DIRTY_MEMORY_CODE);
 #endif
     }
 }

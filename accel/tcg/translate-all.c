@@ -16,6 +16,9 @@
 #include "internal.h"
 #include "exec/translator.h"
 #include "tcg/tci.h"
+#ifndef CONFIG_USER_ONLY
+#include "exec/cputlb.h"
+#endif
 #include "util/disas.h"
 #include "util/log.h"
 
@@ -147,6 +150,15 @@ static void log_tb(CPUState *cs, TranslationBlock *tb)
         int mode = cs->cc->disas_mode ? cs->cc->disas_mode(cs, tb->flags) : DISAS_X86_64;
 #ifdef CONFIG_USER_ONLY
         disas_x86(log_file, (DisasMode)mode, tb->pc, g2h(tb->pc), tb->size);
+#else
+        uint8_t code[TCG_MAX_INSNS * 16];
+        uint32_t n = tb->size < sizeof(code) ? tb->size : (uint32_t)sizeof(code);
+        for (uint32_t i = 0; i < n; i++) {
+            void *host;
+            ram_addr_t ra = get_page_addr_code(cs, tb->pc + i, &host, true);
+            code[i] = ra == RAM_ADDR_INVALID ? 0 : *(uint8_t *)host;
+        }
+        disas_x86(log_file, (DisasMode)mode, tb->pc, code, n);
 #endif
         fputc('\n', log_file);
         log_unlock();
@@ -223,6 +235,15 @@ TranslationBlock *tb_gen_code(CPUState *cs, uint64_t pc, uint64_t cs_base, uint3
     if (size < 0) {
         return NULL;
     }
+    if (translate_code_copy_len) {
+        /* linux-user, code from a shared page: the bytes its entry checks */
+        uint8_t *copy = arena_alloc(translate_code_copy_len);
+        if (!copy) {
+            return NULL;
+        }
+        memcpy(copy, translate_code_copy, translate_code_copy_len);
+        tb->guest_copy = copy;
+    }
     tb->tc_ptr = code_ptr;
     tb->tc_size = (uint32_t)size;
     tb->nb_insns = (uint16_t)res.nb_insns;
@@ -239,12 +260,18 @@ TranslationBlock *tb_gen_code(CPUState *cs, uint64_t pc, uint64_t cs_base, uint3
     }
     code_ptr = (uint8_t *)(((uintptr_t)code_ptr + size + 15) & ~(uintptr_t)15);
 
-    /* the guest pages the code came from */
+    /* the guest pages the code came from: virtual in linux-user (which
+     * write-protects them), ram_addr in system mode */
+#ifdef CONFIG_USER_ONLY
     uint64_t last = pc + (tb->size ? tb->size - 1 : 0);
     tb->page_addr[0] = pc & ~(uint64_t)0xfff;
     if ((last & ~(uint64_t)0xfff) != tb->page_addr[0]) {
         tb->page_addr[1] = last & ~(uint64_t)0xfff;
     }
+#else
+    tb->page_addr[0] = translate_code_pages[0];
+    tb->page_addr[1] = translate_code_pages[1];
+#endif
     tb_link_pages(tb);
 
     tb_by_code[tb_count] = tb;

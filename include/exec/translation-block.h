@@ -43,6 +43,11 @@ struct TranslationBlock {
     uint16_t nb_insns;
     uint32_t *insn_end_off;
     uint64_t (*insn_data)[2];
+
+    /* linux-user: the size guest bytes this TB was translated from, kept
+     * when they come from a shared mapping (PAGE_SHARED) so the TB can
+     * check them when entered; NULL otherwise */
+    const uint8_t *guest_copy;
 };
 
 /* cflags */

@@ -319,6 +319,16 @@ struct TCGContext {
     const void *code_gen_epilogue;
     /* set when the optimizer should be skipped (tests, debugging) */
     bool no_optimize;
+    /*
+     * System mode: qemu_ld/st go through the softmmu TLB (exec/cputlb.h)
+     * instead of guest_base: an inline compare of the tag of the entry for
+     * (addr, mmu_idx) — the CPUTLBDescFast of mmu_idx is at
+     * env + tlb_fast_ofs + mmu_idx * sizeof(CPUTLBDescFast) — or simply a
+     * call of helper_ld_mmu / helper_st_mmu with the host return
+     * address (for unwinding) as the last argument.
+     */
+    bool softmmu;
+    intptr_t tlb_fast_ofs;
 };
 
 extern TCGContext *tcg_ctx;
@@ -395,6 +405,11 @@ void tcg_dump_ops(TCGContext *s, FILE *f);
 const char *tcg_temp_name(TCGContext *s, TCGTemp *t, char *buf, size_t size);
 const char *tcg_cond_name(TCGCond c);
 int tcg_temp_index(TCGContext *s, TCGTemp *t);
+
+/* The softmmu slow paths (accel/tcg/cputlb.c): the loaded value is zero-
+ * or sign-extended to 64 bits as the MemOp of oi says. */
+uint64_t helper_ld_mmu(void *env, uint64_t addr, uint32_t oi, uintptr_t retaddr);
+void helper_st_mmu(void *env, uint64_t addr, uint64_t val, uint32_t oi, uintptr_t retaddr);
 
 /* Exit codes combined with a TB pointer in the exit_tb value. */
 #define TB_EXIT_MASK 3

@@ -8,6 +8,10 @@
  * the SIGSEGV handler calls page_unprotect(), which invalidates the TBs
  * of that page (tb_invalidate_phys_range) and restores the guest's own
  * protection, and the write is retried.
+ *
+ * That cannot catch writes through a second mapping of the same memory
+ * (PAGE_SHARED pages): TBs from those verify their guest bytes against a
+ * copy when entered instead (docs/linux-user.md).
  */
 #ifndef USER_PAGE_H
 #define USER_PAGE_H
@@ -25,6 +29,10 @@
 #define PAGE_EXEC 0x04
 #define PAGE_VALID 0x08
 #define PAGE_WRITE_ORG 0x10 /* the guest asked for write; we removed it */
+/* MAP_SHARED or System V shm: the bytes may change through another mapping
+ * (or process) that write protection here cannot see, so accel/tcg makes
+ * TBs translated from such a page check their code at every entry. */
+#define PAGE_SHARED 0x40
 
 /* Flags of the page holding addr (0 when unmapped). */
 int page_get_flags(uint64_t addr);

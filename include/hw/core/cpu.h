@@ -14,6 +14,18 @@
 #include "exec/translation-block.h"
 
 typedef struct CPUState CPUState;
+typedef struct CPUTLB CPUTLB;
+typedef struct AddressSpace AddressSpace;
+
+/* System mode: the softmmu TLB (accel/tcg/cputlb.c, exec/cputlb.h). */
+#define NB_MMU_MODES 8
+typedef struct CPUTLBEntry CPUTLBEntry;
+/* What generated code reads for the inline TLB compare of one MMU mode:
+ * entry = table + ((addr >> (TARGET_PAGE_BITS - CPU_TLB_ENTRY_BITS)) & mask) */
+typedef struct CPUTLBDescFast {
+    uintptr_t mask;
+    CPUTLBEntry *table;
+} CPUTLBDescFast;
 
 /* exception_index values >= 0x10000 are requests to the execution loop */
 #define EXCP_INTERRUPT 0x10000 /* async exit (exit_request) */
@@ -33,6 +45,16 @@ typedef struct CPUClass {
     void (*translate)(CPUState *cs, TranslationBlock *tb, int max_insns);
     /* set the state from one insn_start's words after a fault */
     void (*restore_state_to_opc)(CPUState *cs, const TranslationBlock *tb, const uint64_t *data);
+    /*
+     * System mode: translate addr for an access of size bytes
+     * (MMU_DATA_LOAD/STORE/INST_FETCH) in mmu_idx; on success call
+     * tlb_set_page() and return true. On a fault: return false if probe,
+     * else raise the guest exception (cpu_loop_exit_restore(retaddr)).
+     */
+    bool (*tlb_fill)(CPUState *cs, uint64_t addr, int size, int access_type, int mmu_idx,
+                     bool probe, uintptr_t retaddr);
+    /* System mode: the MMU index that instruction fetches use now */
+    int (*mmu_index_code)(CPUState *cs);
     /* system mode: take a pending interrupt, true if one was taken */
     bool (*exec_interrupt)(CPUState *cs, uint32_t interrupt_request);
     /* deliver exception_index (system mode) */
@@ -68,6 +90,11 @@ struct CPUState {
     uint32_t tb_flush_count; /* the flush this CPU's jump cache is from */
     CPUState *next_cpu;
     TranslationBlock *tb_jmp_cache[TB_JMP_CACHE_SIZE];
+    /* system mode: the softmmu TLB (the fast part at a fixed offset from
+     * env, for generated code) and the address space the CPU sees */
+    CPUTLBDescFast tlb_fast[NB_MMU_MODES];
+    CPUTLB *tlb;
+    AddressSpace *as;
 };
 
 static inline void cpu_exit(CPUState *cs)

@@ -1,0 +1,374 @@
+/*
+ * The softmmu TLB (system mode): filling entries from the target's page
+ * walk, the slow paths for misses, MMIO, not-dirty pages and accesses that
+ * cross a page, and flushing. See include/exec/cputlb.h for the entry
+ * format and the locking rules.
+ *
+ * Dirty tracking (DESIGN.md): a RAM page whose dirty flags are not all set
+ * is entered for writing with TLB_NOTDIRTY. Its first write comes here:
+ * translated code on the page is invalidated if DIRTY_MEMORY_CODE was
+ * clear, the flags are set, and the entry becomes a fast one. Clearing a
+ * flag (the display, migration, translation of code) calls
+ * tlb_reset_dirty_range_all, which re-arms TLB_NOTDIRTY on every CPU's
+ * entries for those pages.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "exec/cputlb.h"
+#include "exec/cpu-exec.h"
+#include "internal.h"
+#include "util/log.h"
+
+typedef struct CPUTLBEntryFull {
+    hwaddr phys;       /* guest-physical page address */
+    ram_addr_t ram_addr; /* RAM_ADDR_INVALID unless RAM */
+    uint64_t page_mask; /* of the guest mapping (large pages) */
+    bool global;
+} CPUTLBEntryFull;
+
+struct CPUTLB {
+    CPUTLBEntry table[NB_MMU_MODES][CPU_TLB_SIZE];
+    CPUTLBEntryFull full[NB_MMU_MODES][CPU_TLB_SIZE];
+    /* the large pages mapped, so flush_page can tell when to flush all */
+    uint64_t large_page_addr[NB_MMU_MODES];
+    uint64_t large_page_mask[NB_MMU_MODES];
+};
+
+static CPUState *tlb_cpus[64];
+static int tlb_nb_cpus;
+
+static inline unsigned tlb_index(uint64_t addr)
+{
+    return (unsigned)(addr >> TARGET_PAGE_BITS) & (CPU_TLB_SIZE - 1);
+}
+
+static void tlb_entry_clear(CPUTLBEntry *e)
+{
+    e->addr_read = e->addr_write = e->addr_code = (uint64_t)-1;
+    e->addend = 0;
+}
+
+void tlb_init(CPUState *cs, AddressSpace *as)
+{
+    cs->tlb = calloc(1, sizeof(CPUTLB));
+    if (!cs->tlb) {
+        abort();
+    }
+    cs->as = as;
+    for (int m = 0; m < NB_MMU_MODES; m++) {
+        cs->tlb_fast[m].mask = (uintptr_t)(CPU_TLB_SIZE - 1) << CPU_TLB_ENTRY_BITS;
+        cs->tlb_fast[m].table = cs->tlb->table[m];
+        cs->tlb->large_page_addr[m] = (uint64_t)-1;
+    }
+    tlb_flush(cs);
+    if (tlb_nb_cpus < (int)(sizeof(tlb_cpus) / sizeof(tlb_cpus[0]))) {
+        tlb_cpus[tlb_nb_cpus++] = cs;
+    }
+    ram_dirty_cleared_hook = tlb_reset_dirty_range_all;
+    /* generated code finds the TLB relative to env (same for every CPU) */
+    if (tcg_ctx) {
+        tcg_ctx->softmmu = true;
+        tcg_ctx->tlb_fast_ofs = (intptr_t)((char *)&cs->tlb_fast[0] - (char *)cs->env_ptr);
+    }
+}
+
+static void tlb_flush_filter(CPUState *cs, bool keep_global)
+{
+    CPUTLB *tlb = cs->tlb;
+
+    for (int m = 0; m < NB_MMU_MODES; m++) {
+        for (int i = 0; i < CPU_TLB_SIZE; i++) {
+            if (!keep_global || !tlb->full[m][i].global) {
+                tlb_entry_clear(&tlb->table[m][i]);
+                tlb->full[m][i].global = false;
+            }
+        }
+        tlb->large_page_addr[m] = (uint64_t)-1;
+        tlb->large_page_mask[m] = 0;
+    }
+    /* TBs are found by virtual pc: the jump cache depends on the mapping */
+    memset(cs->tb_jmp_cache, 0, sizeof(cs->tb_jmp_cache));
+}
+
+void tlb_flush(CPUState *cs) { tlb_flush_filter(cs, false); }
+void tlb_flush_nonglobal(CPUState *cs) { tlb_flush_filter(cs, true); }
+
+void tlb_flush_page(CPUState *cs, uint64_t addr)
+{
+    CPUTLB *tlb = cs->tlb;
+
+    addr &= TARGET_PAGE_MASK;
+    for (int m = 0; m < NB_MMU_MODES; m++) {
+        if ((addr & tlb->large_page_mask[m]) == tlb->large_page_addr[m]) {
+            /* inside a large page: its 4 KiB entries are scattered */
+            tlb_flush(cs);
+            return;
+        }
+        CPUTLBEntry *e = &tlb->table[m][tlb_index(addr)];
+        if ((e->addr_read & TARGET_PAGE_MASK) == addr ||
+            (e->addr_write & TARGET_PAGE_MASK) == addr ||
+            (e->addr_code & TARGET_PAGE_MASK) == addr) {
+            tlb_entry_clear(e);
+        }
+    }
+    memset(cs->tb_jmp_cache, 0, sizeof(cs->tb_jmp_cache));
+}
+
+static bool ram_page_all_dirty(ram_addr_t ram_addr)
+{
+    return cpu_physical_memory_get_dirty_flags(ram_addr) == DIRTY_MEMORY_ALL;
+}
+
+void tlb_set_page(CPUState *cs, uint64_t vaddr, hwaddr paddr, int prot, int mmu_idx,
+                  uint64_t size, bool global)
+{
+    CPUTLB *tlb = cs->tlb;
+    MemoryRegionXlat x;
+
+    vaddr &= TARGET_PAGE_MASK;
+    if (size > TARGET_PAGE_SIZE) {
+        uint64_t lp_mask = ~(size - 1);
+        if (tlb->large_page_addr[mmu_idx] == (uint64_t)-1) {
+            tlb->large_page_addr[mmu_idx] = vaddr & lp_mask;
+            tlb->large_page_mask[mmu_idx] = lp_mask;
+        } else {
+            /* widen the tracked range until it covers both */
+            while ((tlb->large_page_addr[mmu_idx] ^ vaddr) & lp_mask) {
+                lp_mask <<= 1;
+            }
+            tlb->large_page_mask[mmu_idx] = lp_mask;
+            tlb->large_page_addr[mmu_idx] &= lp_mask;
+        }
+    }
+    paddr &= TARGET_PAGE_MASK;
+    address_space_translate_for_tlb(cs->as, paddr, MEMTXATTRS_UNSPECIFIED, &x);
+
+    unsigned idx = tlb_index(vaddr);
+    CPUTLBEntry *e = &tlb->table[mmu_idx][idx];
+    CPUTLBEntryFull *f = &tlb->full[mmu_idx][idx];
+    /* RAM only when the whole page has one mapping */
+    bool ram = x.host && (x.len == 0 || x.len >= TARGET_PAGE_SIZE);
+
+    f->phys = paddr;
+    f->ram_addr = ram ? x.ram_addr : RAM_ADDR_INVALID;
+    f->page_mask = ~(size - 1);
+    f->global = global;
+
+    uint64_t read_tag = vaddr | (ram ? 0 : TLB_MMIO);
+    uint64_t write_tag = vaddr;
+    if (!ram || x.readonly) {
+        write_tag |= TLB_MMIO;
+    } else if (!ram_page_all_dirty(x.ram_addr)) {
+        write_tag |= TLB_NOTDIRTY;
+    }
+    e->addend = ram ? (uintptr_t)x.host - vaddr : 0;
+    e->addr_read = (prot & PAGE_READ) ? read_tag : (uint64_t)-1;
+    e->addr_code = (prot & PAGE_EXEC) ? read_tag : (uint64_t)-1;
+    __atomic_store_n(&e->addr_write, (prot & PAGE_WRITE) ? write_tag : (uint64_t)-1,
+                     __ATOMIC_RELEASE);
+}
+
+/* Re-arm TLB_NOTDIRTY for RAM [start, start + len) on every CPU. */
+void tlb_reset_dirty_range_all(ram_addr_t start, ram_addr_t len)
+{
+    for (int c = 0; c < tlb_nb_cpus; c++) {
+        CPUTLB *tlb = tlb_cpus[c]->tlb;
+        for (int m = 0; m < NB_MMU_MODES; m++) {
+            for (int i = 0; i < CPU_TLB_SIZE; i++) {
+                CPUTLBEntry *e = &tlb->table[m][i];
+                ram_addr_t ra = tlb->full[m][i].ram_addr;
+                uint64_t w = __atomic_load_n(&e->addr_write, __ATOMIC_RELAXED);
+                if (ra != RAM_ADDR_INVALID && ra - start < len && !(w & TLB_FLAGS_MASK)) {
+                    __atomic_or_fetch(&e->addr_write, TLB_NOTDIRTY, __ATOMIC_SEQ_CST);
+                }
+            }
+        }
+    }
+}
+
+static uint64_t tlb_tag(const CPUTLBEntry *e, int access_type)
+{
+    switch (access_type) {
+    case MMU_DATA_STORE:
+        return __atomic_load_n(&e->addr_write, __ATOMIC_ACQUIRE);
+    case MMU_INST_FETCH:
+        return e->addr_code;
+    default:
+        return e->addr_read;
+    }
+}
+
+/* The entry for the page of addr, filled if needed; NULL on a probe that
+ * faulted. */
+static CPUTLBEntry *tlb_lookup(CPUState *cs, uint64_t addr, int access_type, int mmu_idx,
+                               int size, bool probe, uintptr_t retaddr,
+                               CPUTLBEntryFull **full)
+{
+    uint64_t page = addr & TARGET_PAGE_MASK;
+    unsigned idx = tlb_index(addr);
+    CPUTLBEntry *e = &cs->tlb->table[mmu_idx][idx];
+
+    if ((tlb_tag(e, access_type) & (TARGET_PAGE_MASK | TLB_INVALID)) != page) {
+        if (!cs->cc->tlb_fill(cs, addr, size, access_type, mmu_idx, probe, retaddr)) {
+            return NULL;
+        }
+        /* the fill may have used another slot only if the target misbehaved */
+        if ((tlb_tag(e, access_type) & (TARGET_PAGE_MASK | TLB_INVALID)) != page) {
+            return NULL;
+        }
+    }
+    *full = &cs->tlb->full[mmu_idx][idx];
+    return e;
+}
+
+static void notdirty_write(CPUState *cs, CPUTLBEntry *e, CPUTLBEntryFull *f, hwaddr len_page_off,
+                           unsigned size)
+{
+    ram_addr_t ra = f->ram_addr + len_page_off;
+
+    if (!(cpu_physical_memory_get_dirty_flags(ra) & DIRTY_MEMORY_CODE)) {
+        tb_invalidate_phys_range(ra & RAM_PAGE_MASK, (ra & RAM_PAGE_MASK) + RAM_PAGE_SIZE);
+    }
+    cpu_physical_memory_set_dirty_range(ra, size, DIRTY_MEMORY_ALL);
+    if (ram_page_all_dirty(f->ram_addr)) {
+        __atomic_and_fetch(&e->addr_write, ~(uint64_t)TLB_NOTDIRTY, __ATOMIC_SEQ_CST);
+    }
+}
+
+/* One access that stays within a page. */
+static uint64_t ld_page(CPUState *cs, uint64_t addr, unsigned size, int mmu_idx,
+                        int access_type, uintptr_t retaddr)
+{
+    CPUTLBEntryFull *f;
+    CPUTLBEntry *e = tlb_lookup(cs, addr, access_type, mmu_idx, (int)size, false, retaddr, &f);
+    uint64_t v = 0;
+
+    if (!e) {
+        cpu_loop_exit_restore(cs, retaddr);
+    }
+    if (tlb_tag(e, access_type) & TLB_MMIO) {
+        address_space_read(cs->as, f->phys | (addr & ~TARGET_PAGE_MASK), MEMTXATTRS_UNSPECIFIED,
+                           &v, size);
+    } else {
+        memcpy(&v, (void *)(uintptr_t)(addr + e->addend), size);
+    }
+    return v;
+}
+
+static void st_page(CPUState *cs, uint64_t addr, uint64_t val, unsigned size, int mmu_idx,
+                    uintptr_t retaddr)
+{
+    CPUTLBEntryFull *f;
+    CPUTLBEntry *e = tlb_lookup(cs, addr, MMU_DATA_STORE, mmu_idx, (int)size, false, retaddr,
+                                &f);
+
+    if (!e) {
+        cpu_loop_exit_restore(cs, retaddr);
+    }
+    uint64_t tag = tlb_tag(e, MMU_DATA_STORE);
+    if (tag & TLB_MMIO) {
+        address_space_write(cs->as, f->phys | (addr & ~TARGET_PAGE_MASK), MEMTXATTRS_UNSPECIFIED,
+                            &val, size);
+        return;
+    }
+    if (tag & TLB_NOTDIRTY) {
+        notdirty_write(cs, e, f, addr & ~TARGET_PAGE_MASK, size);
+    }
+    memcpy((void *)(uintptr_t)(addr + e->addend), &val, size);
+}
+
+static uint64_t memop_extend(uint64_t v, MemOp mop)
+{
+    unsigned bits = 8u << (mop & MO_SIZE);
+
+    if (mop & MO_BSWAP) {
+        v = __builtin_bswap64(v) >> (64 - bits);
+    }
+    if (bits < 64) {
+        v &= (1ull << bits) - 1;
+        if ((mop & MO_SIGN) && (v >> (bits - 1))) {
+            v |= ~0ull << bits;
+        }
+    }
+    return v;
+}
+
+static void check_align(CPUState *cs, uint64_t addr, MemOp mop, int access_type,
+                        uintptr_t retaddr)
+{
+    unsigned size = 1u << (mop & MO_SIZE);
+
+    if ((mop & MO_ALIGN) && (addr & (size - 1)) && cs->cc->do_unaligned_access) {
+        cs->cc->do_unaligned_access(cs, addr, access_type, retaddr);
+    }
+}
+
+uint64_t cpu_ld_mmu(CPUState *cs, uint64_t addr, MemOp mop, int mmu_idx, uintptr_t retaddr)
+{
+    unsigned size = 1u << (mop & MO_SIZE);
+    uint64_t v;
+
+    check_align(cs, addr, mop, MMU_DATA_LOAD, retaddr);
+    unsigned in_page = TARGET_PAGE_SIZE - (addr & ~TARGET_PAGE_MASK);
+    if (size <= in_page) {
+        v = ld_page(cs, addr, size, mmu_idx, MMU_DATA_LOAD, retaddr);
+    } else {
+        /* crosses a page: both halves must translate before either is used */
+        uint64_t lo = ld_page(cs, addr, in_page, mmu_idx, MMU_DATA_LOAD, retaddr);
+        uint64_t hi = ld_page(cs, addr + in_page, size - in_page, mmu_idx, MMU_DATA_LOAD,
+                              retaddr);
+        v = lo | (hi << (8 * in_page));
+    }
+    return memop_extend(v, mop);
+}
+
+void cpu_st_mmu(CPUState *cs, uint64_t addr, uint64_t val, MemOp mop, int mmu_idx,
+                uintptr_t retaddr)
+{
+    unsigned size = 1u << (mop & MO_SIZE);
+
+    check_align(cs, addr, mop, MMU_DATA_STORE, retaddr);
+    if (mop & MO_BSWAP) {
+        val = __builtin_bswap64(val) >> (64 - 8 * size);
+    }
+    unsigned in_page = TARGET_PAGE_SIZE - (addr & ~TARGET_PAGE_MASK);
+    if (size <= in_page) {
+        st_page(cs, addr, val, size, mmu_idx, retaddr);
+        return;
+    }
+    /* crosses a page: fault on either page before writing anything */
+    CPUTLBEntryFull *f;
+    if (!tlb_lookup(cs, addr + in_page, MMU_DATA_STORE, mmu_idx, 1, false, retaddr, &f)) {
+        cpu_loop_exit_restore(cs, retaddr);
+    }
+    st_page(cs, addr, val, in_page, mmu_idx, retaddr);
+    st_page(cs, addr + in_page, val >> (8 * in_page), size - in_page, mmu_idx, retaddr);
+}
+
+uint64_t helper_ld_mmu(void *env, uint64_t addr, uint32_t oi, uintptr_t retaddr)
+{
+    (void)env;
+    return cpu_ld_mmu(current_cpu, addr, get_memop(oi), (int)get_mmuidx(oi), retaddr);
+}
+
+void helper_st_mmu(void *env, uint64_t addr, uint64_t val, uint32_t oi, uintptr_t retaddr)
+{
+    (void)env;
+    cpu_st_mmu(current_cpu, addr, val, get_memop(oi), (int)get_mmuidx(oi), retaddr);
+}
+
+ram_addr_t get_page_addr_code(CPUState *cs, uint64_t pc, void **host, bool probe)
+{
+    int mmu_idx = cs->cc->mmu_index_code ? cs->cc->mmu_index_code(cs) : 0;
+    CPUTLBEntryFull *f;
+    CPUTLBEntry *e = tlb_lookup(cs, pc, MMU_INST_FETCH, mmu_idx, 1, probe, 0, &f);
+
+    if (!e || (e->addr_code & TLB_MMIO)) {
+        /* executing from MMIO is not supported: the caller treats it as
+         * a fetch fault */
+        return RAM_ADDR_INVALID;
+    }
+    *host = (void *)(uintptr_t)(pc + e->addend);
+    return f->ram_addr + (pc & ~TARGET_PAGE_MASK);
+}
