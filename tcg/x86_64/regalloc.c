@@ -83,6 +83,7 @@ void ra_init_block(X86Gen *g)
     g->locked = 0;
     g->destroyed = 0;
     g->next_slot = 0;
+    memset(g->zext, 0, sizeof(g->zext[0]) * (size_t)s->nb_temps);
     for (i = 0; i < s->nb_temps; i++) {
         TCGTemp *ts = &s->temps[i];
         ts->reg = -1;
@@ -107,6 +108,26 @@ void ra_init_block(X86Gen *g)
             ts->mem_allocated = false;
             break;
         }
+    }
+}
+
+bool ra_zext(X86Gen *g, TCGTemp *ts)
+{
+    int64_t v;
+
+    if (ts->type == TCG_TYPE_I32) {
+        return false; /* only i64 values are tracked */
+    }
+    if (ra_is_const(g, ts, &v)) {
+        return ((uint64_t)v >> 32) == 0;
+    }
+    return ts->kind != TEMP_FIXED && g->zext[temp_idx(g, ts)];
+}
+
+void ra_zext_set(X86Gen *g, TCGTemp *ts, bool z)
+{
+    if (ts->kind != TEMP_FIXED && ts->kind != TEMP_CONST) {
+        g->zext[temp_idx(g, ts)] = z;
     }
 }
 
@@ -491,6 +512,12 @@ void ra_op_begin(X86Gen *g, const TCGOp *op, const X86OpCt *ct, X86OpArgs *args)
         c = &ct->in[i];
         ts = arg_temp(op->args[nout + i]);
         dead = IS_DEAD_ARG(op, nout + i) && ts->kind != TEMP_FIXED;
+        if (c->mem && dead && ts->val_type == TEMP_VAL_MEM) {
+            /* read once, straight from its slot: no register, no load */
+            args->i[i] = X86_ARG_MEM;
+            ra_temp_mem(g, ts, &args->mb[i], &args->md[i]);
+            continue;
+        }
         args->i[i] = load_input(g, ts, c->regs, c->destroyed, dead);
     }
 
@@ -522,6 +549,7 @@ void ra_op_begin(X86Gen *g, const TCGOp *op, const X86OpCt *ct, X86OpArgs *args)
             ra_internal_error("op writes the fixed env temp");
         }
         /* the old value is overwritten: forget where it was */
+        ra_zext_set(g, ts, false);
         if (ts->val_type == TEMP_VAL_REG) {
             g->reg_to_temp[ts->reg] = NULL;
             ts->reg = -1;
@@ -597,6 +625,7 @@ void ra_mov(X86Gen *g, const TCGOp *op)
     if (d == a) {
         goto out;
     }
+    ra_zext_set(g, d, ra_zext(g, a));
     if (ra_is_const(g, a, &v)) {
         if (d->val_type == TEMP_VAL_REG) {
             g->reg_to_temp[d->reg] = NULL;
@@ -721,6 +750,7 @@ void ra_call(X86Gen *g, const TCGOp *op)
         for (i = 1; i < s->nb_globals; i++) {
             ra_temp_sync(g, &s->temps[i]);
             temp_drop(g, &s->temps[i]);
+            ra_zext_set(g, &s->temps[i], false);
         }
     } else if (!(flags & TCG_CALL_NO_READ_GLOBALS)) {
         ra_sync_globals(g);
@@ -734,6 +764,13 @@ void ra_call(X86Gen *g, const TCGOp *op)
     g->locked = 0;
     if (nout) {
         TCGTemp *ts = arg_temp(op->args[0]);
+        ra_zext_set(g, ts, false);
+        if (ts->type == TCG_TYPE_I32 && !IS_DEAD_ARG(op, 0)) {
+            /* the ABI leaves bits 63:32 of an int return undefined; i32
+             * values in registers are kept zero-extended */
+            x86_asm_need(g, 8);
+            x86_mov_rr(&g->a, false, X86_RAX, X86_RAX);
+        }
         if (ts->val_type == TEMP_VAL_REG) {
             g->reg_to_temp[ts->reg] = NULL;
         }
@@ -775,6 +812,8 @@ void ra_bb_drop(X86Gen *g)
     TCGContext *s = g->s;
     int i;
 
+    /* other predecessors of the label bring values nothing is known of */
+    memset(g->zext, 0, sizeof(g->zext[0]) * (size_t)s->nb_temps);
     for (i = 1; i < s->nb_temps; i++) {
         TCGTemp *ts = &s->temps[i];
         switch (ts->kind) {

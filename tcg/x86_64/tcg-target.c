@@ -335,6 +335,22 @@ static void op_constraints(X86Gen *g, const TCGOp *op, X86OpCt *ct)
         ct->out[0] = ct_out(R);
         ct->in[0] = ct_in(IN, X86_CST_NONE);
         ct->prefer_in = 0;
+        switch (op->opc) {
+        case INDEX_op_ext8s:
+        case INDEX_op_ext8u:
+        case INDEX_op_ext16s:
+        case INDEX_op_ext16u:
+        case INDEX_op_ext32s:
+        case INDEX_op_ext32u:
+        case INDEX_op_ext_i32_i64:
+        case INDEX_op_extu_i32_i64:
+        case INDEX_op_extrl_i64_i32:
+        case INDEX_op_extrh_i64_i32:
+            ct->in[0].mem = true; /* an extending load from the slot */
+            break;
+        default:
+            break;
+        }
         break;
 
     case INDEX_op_deposit:
@@ -895,6 +911,76 @@ static void emit_host_st(X86Gen *g, const TCGOp *op, const X86OpArgs *r)
     }
 }
 
+/*
+ * Extensions and width conversions; the input may be a register or a
+ * memory operand (X86_ARG_MEM), which is then read with an extending load.
+ * i32 values in registers always have bits 63:32 clear (every i32 op uses
+ * 32-bit encodings, which zero them; extrl_i64_i32 and i32 call results
+ * get an explicit 32-bit mov), so extu_i32_i64 of a value that stays in
+ * its register costs nothing.
+ */
+static void emit_ext(X86Gen *g, const TCGOp *op, const X86OpArgs *r)
+{
+    X86Asm *as = &g->a;
+    bool is64 = op->type == TCG_TYPE_I64;
+    int d = r->o[0], a = r->i[0];
+    int opc;
+    int32_t disp = r->md[0];
+
+    switch (op->opc) {
+    case INDEX_op_ext8s:
+        opc = OPC_MOVSBL | X86_PBYTE_M | x86_w(is64);
+        break;
+    case INDEX_op_ext8u:
+        opc = OPC_MOVZBL | X86_PBYTE_M;
+        break;
+    case INDEX_op_ext16s:
+        opc = OPC_MOVSWL | x86_w(is64);
+        break;
+    case INDEX_op_ext16u:
+        opc = OPC_MOVZWL;
+        break;
+    case INDEX_op_ext32s:
+    case INDEX_op_ext_i32_i64:
+        opc = OPC_MOVSLQ;
+        break;
+    case INDEX_op_extrh_i64_i32:
+        if (a == X86_ARG_MEM) {
+            /* the high half of a little-endian 64-bit slot */
+            x86_rm(as, OPC_MOVL_GvEv, d, r->mb[0], disp + 4);
+            return;
+        }
+        if (d != a) {
+            x86_mov_rr(as, true, d, a);
+        }
+        x86_shift_ri(as, SHIFT_SHR, true, d, 32);
+        return;
+    case INDEX_op_extu_i32_i64:
+        if (d == a) {
+            return; /* already zero-extended */
+        }
+        opc = OPC_MOVL_GvEv;
+        break;
+    case INDEX_op_ext32u:
+        if (d == a && g->in_zext) {
+            return;
+        }
+        opc = OPC_MOVL_GvEv;
+        break;
+    default: /* extrl_i64_i32: a 32-bit mov, even onto itself */
+        if (d == a && g->in_zext) {
+            return;
+        }
+        opc = OPC_MOVL_GvEv;
+        break;
+    }
+    if (a == X86_ARG_MEM) {
+        x86_rm(as, opc & ~X86_PBYTE_M, d, r->mb[0], disp);
+    } else {
+        x86_rr(as, opc, d, a);
+    }
+}
+
 /* Emit a generic op whose arguments are in place. */
 static void emit_op(X86Gen *g, const TCGOp *op, const X86OpArgs *r)
 {
@@ -1009,35 +1095,16 @@ static void emit_op(X86Gen *g, const TCGOp *op, const X86OpArgs *r)
         break;
 
     case INDEX_op_ext8s:
-        x86_rr(as, OPC_MOVSBL | X86_PBYTE_M | x86_w(is64), d, a);
-        break;
     case INDEX_op_ext8u:
-        x86_rr(as, OPC_MOVZBL | X86_PBYTE_M, d, a);
-        break;
     case INDEX_op_ext16s:
-        x86_rr(as, OPC_MOVSWL | x86_w(is64), d, a);
-        break;
     case INDEX_op_ext16u:
-        x86_rr(as, OPC_MOVZWL, d, a);
-        break;
     case INDEX_op_ext32s:
-    case INDEX_op_ext_i32_i64:
-        x86_rr(as, OPC_MOVSLQ, d, a);
-        break;
     case INDEX_op_ext32u:
+    case INDEX_op_ext_i32_i64:
     case INDEX_op_extu_i32_i64:
-        x86_mov_rr(as, false, d, a);
-        break;
     case INDEX_op_extrl_i64_i32:
-        if (d != a) {
-            x86_mov_rr(as, false, d, a);
-        }
-        break;
     case INDEX_op_extrh_i64_i32:
-        if (d != a) {
-            x86_mov_rr(as, true, d, a);
-        }
-        x86_shift_ri(as, SHIFT_SHR, true, d, 32);
+        emit_ext(g, op, r);
         break;
 
     case INDEX_op_bswap16:
@@ -1231,6 +1298,107 @@ static void emit_goto_ptr(X86Gen *g, const TCGOp *op)
     ra_op_end(g, op, &ct);
 }
 
+/*
+ * "op_i64 t, ...; ext32u_i64 d, t" where t dies at the ext32u and its
+ * 64-bit value is wanted nowhere else (the i386 translator does this for
+ * every 32-bit ALU insn): the low half of these ops' results depends only
+ * on the low halves of the inputs, so op is emitted with 32-bit encodings,
+ * which zero bits 63:32, and the ext32u becomes a register handover.
+ */
+static bool fuse_ext32u(X86Gen *g, const TCGOp *op, const TCGOp *next)
+{
+    int64_t c;
+
+    if (op->type != TCG_TYPE_I64 || next->opc != INDEX_op_ext32u || next->type != TCG_TYPE_I64 ||
+        tcg_op_defs[op->opc].nb_oargs != 1 || arg_temp(next->args[1]) != arg_temp(op->args[0]) ||
+        !IS_DEAD_ARG(next, 1) || NEED_SYNC_ARG(op, 0) || IS_DEAD_ARG(op, 0)) {
+        return false;
+    }
+    switch (op->opc) {
+    case INDEX_op_add:
+    case INDEX_op_sub:
+    case INDEX_op_mul:
+    case INDEX_op_and:
+    case INDEX_op_or:
+    case INDEX_op_xor:
+    case INDEX_op_andc:
+    case INDEX_op_orc:
+    case INDEX_op_eqv:
+    case INDEX_op_nand:
+    case INDEX_op_nor:
+    case INDEX_op_neg:
+    case INDEX_op_not:
+        return true;
+    case INDEX_op_shl:
+        /* a 32-bit shift masks its count to 5 bits */
+        return ra_is_const(g, arg_temp(op->args[2]), &c) && (uint64_t)c < 32;
+    default:
+        return false;
+    }
+}
+
+/* Whether the value an op leaves in its (i64) output has bits 63:32 clear. */
+static bool op_result_zext(X86Gen *g, const TCGOp *op, TCGTemp *out)
+{
+    int64_t c;
+
+    if (out->type != TCG_TYPE_I64) {
+        return false;
+    }
+    if (op->type == TCG_TYPE_I32) {
+        return true; /* an i64 op emitted as 32-bit (fuse_ext32u) */
+    }
+    switch (op->opc) {
+    case INDEX_op_ext32u:
+    case INDEX_op_extu_i32_i64:
+    case INDEX_op_ext8u:
+    case INDEX_op_ext16u:
+    case INDEX_op_ld8u:
+    case INDEX_op_ld16u:
+    case INDEX_op_ld32u:
+    case INDEX_op_setcond:
+    case INDEX_op_ctpop:
+        return true;
+    case INDEX_op_extract:
+        return op->args[3] <= 32;
+    case INDEX_op_qemu_ld: {
+        MemOp mop = get_memop((MemOpIdx)op->args[2]);
+        return !(mop & MO_SIGN) && (mop & MO_SIZE) <= MO_32;
+    }
+    case INDEX_op_and:
+        return (ra_is_const(g, arg_temp(op->args[2]), &c) && ((uint64_t)c >> 32) == 0) ||
+               ra_zext(g, arg_temp(op->args[1]));
+    case INDEX_op_shr:
+        return ra_is_const(g, arg_temp(op->args[2]), &c) && (c & 63) >= 32;
+    default:
+        return false;
+    }
+}
+
+static void emit_generic(X86Gen *g, TCGOp *op)
+{
+    X86OpCt ct;
+    X86OpArgs r;
+    int nout = tcg_op_nb_oargs(op);
+    bool zext = false;
+
+    /* before the inputs are consumed: ext32u/extrl of a zero-extended value
+     * that keeps its register need no instruction */
+    g->in_zext = tcg_op_nb_iargs(op) > 0 && ra_zext(g, arg_temp(op->args[nout]));
+    if (nout == 1) {
+        zext = op_result_zext(g, op, arg_temp(op->args[0]));
+    }
+    op_constraints(g, op, &ct);
+    ra_op_begin(g, op, &ct, &r);
+    x86_asm_need(g, 256);
+    emit_op(g, op, &r);
+    ra_op_end(g, op, &ct);
+    if (zext) {
+        ra_zext_set(g, arg_temp(op->args[0]), true);
+    }
+    g->in_zext = false;
+}
+
 /* --- the backend ------------------------------------------------------ */
 
 static int x86_gen_code(TCGContext *s, void *buf, size_t buf_size, TCGGenResult *res)
@@ -1245,6 +1413,7 @@ static int x86_gen_code(TCGContext *s, void *buf, size_t buf_size, TCGGenResult 
     g->nb_relocs = 0;
     g->nb_slow = 0;
     g->guest_base_in_reg = !x86_fits_s32((int64_t)s->guest_base);
+    g->in_zext = false;
     res->nb_insns = 0;
     res->jmp_insn_offset[0] = res->jmp_insn_offset[1] = 0;
     res->jmp_reset_offset[0] = res->jmp_reset_offset[1] = 0;
@@ -1280,6 +1449,7 @@ static int x86_gen_code(TCGContext *s, void *buf, size_t buf_size, TCGGenResult 
             break;
         }
         case INDEX_op_discard:
+            ra_zext_set(g, arg_temp(op->args[0]), false);
             ra_temp_dead(g, arg_temp(op->args[0]));
             break;
         case INDEX_op_set_label: {
@@ -1319,16 +1489,16 @@ static int x86_gen_code(TCGContext *s, void *buf, size_t buf_size, TCGGenResult 
         case INDEX_op_goto_ptr:
             emit_goto_ptr(g, op);
             break;
-        default: {
-            X86OpCt ct;
-            X86OpArgs r;
-            op_constraints(g, op, &ct);
-            ra_op_begin(g, op, &ct, &r);
-            x86_asm_need(g, 256);
-            emit_op(g, op, &r);
-            ra_op_end(g, op, &ct);
+        default:
+            if (i + 1 < s->nb_ops && fuse_ext32u(g, op, &s->ops[i + 1])) {
+                op->type = TCG_TYPE_I32;
+                emit_generic(g, op);
+                op->type = TCG_TYPE_I64;
+                emit_generic(g, &s->ops[++i]);
+                break;
+            }
+            emit_generic(g, op);
             break;
-        }
         }
     }
 

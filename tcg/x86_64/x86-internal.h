@@ -71,6 +71,8 @@ typedef struct X86ArgCt {
     int8_t alias;   /* output: takes the register of this input (-1: none) */
     bool destroyed; /* input: the op overwrites its register */
     bool newreg;    /* output: must not share a register with any input */
+    bool mem;       /* input: may be a memory operand (X86_ARG_MEM) when its
+                       value is only in memory and dies here */
 } X86ArgCt;
 
 #define X86_MAX_IN      6
@@ -86,12 +88,17 @@ typedef struct X86OpCt {
     bool sync_globals; /* write globals back before the outputs change */
 } X86OpCt;
 
+/* X86OpArgs.i[] of an input given as a memory operand [mb + md] */
+#define X86_ARG_MEM (-2)
+
 /* The op's arguments after allocation. */
 typedef struct X86OpArgs {
     int o[X86_MAX_OUT];     /* output registers */
     int i[X86_MAX_IN];      /* input registers, -1 when an immediate */
     int64_t c[X86_MAX_IN];  /* the immediate value when i[] is -1 */
     int t[X86_MAX_SCRATCH]; /* scratch registers */
+    int mb[X86_MAX_IN];     /* memory operand base when i[] is X86_ARG_MEM */
+    int32_t md[X86_MAX_IN]; /* and its displacement */
 } X86OpArgs;
 
 /* A branch to a label that was not yet placed. */
@@ -124,6 +131,9 @@ typedef struct X86Gen {
     uint16_t destroyed; /* locked registers the op overwrites */
     int next_slot;      /* next free frame slot */
     bool guest_base_in_reg;
+    /* the op being emitted reads, as input 0, a register whose upper 32
+     * bits are known to be zero (set by the ext32u fusion in gen_code) */
+    bool in_zext;
 
     X86Reloc relocs[X86_MAX_RELOCS];
     int nb_relocs;
@@ -132,6 +142,9 @@ typedef struct X86Gen {
 
     /* value of a temp in TEMP_VAL_CONST state that is not a TEMP_CONST */
     int64_t cval[TCG_MAX_TEMPS];
+    /* i64 temps whose current value is known to have bits 63:32 clear
+     * (a property of the value, wherever it lives); see ra_zext_set */
+    uint8_t zext[TCG_MAX_TEMPS];
 } X86Gen;
 
 extern X86Gen x86_gen;
@@ -173,6 +186,10 @@ void ra_bb_sync(X86Gen *g); /* before a conditional branch */
 void ra_bb_drop(X86Gen *g); /* before a label or an unconditional branch */
 /* Memory operand of a temp's slot. */
 void ra_temp_mem(X86Gen *g, TCGTemp *ts, int *base, int32_t *disp);
+/* Whether ts's value is known to be zero-extended from 32 bits, and
+ * recording that (after the op defining it was emitted). */
+bool ra_zext(X86Gen *g, TCGTemp *ts);
+void ra_zext_set(X86Gen *g, TCGTemp *ts, bool z);
 
 /* --- emission helpers (tcg-target.c) --------------------------------- */
 void x86_emit_call(X86Gen *g, uintptr_t func);

@@ -644,6 +644,197 @@ static void test_ld_brcond(void)
  * so deposit ran without its scratch register (clobbering a live value),
  * orc/andc could get an output aliasing their inputs.
  */
+/* ------------------------------------------------------------------ */
+/*
+ * Zero-extension shortcuts: an i64 op whose result only feeds a dying
+ * ext32u is emitted with 32-bit encodings; extensions of a value that is
+ * only in memory and dies read the slot directly; ext32u/extrl of a value
+ * known to be zero-extended and extu_i32_i64 of an i32 are free. Each case
+ * against plain C, including the near misses that must not take them.
+ */
+static const TCGOpcode zx_ops[] = { INDEX_op_add, INDEX_op_sub,  INDEX_op_mul,  INDEX_op_and,
+                                    INDEX_op_or,  INDEX_op_xor,  INDEX_op_andc, INDEX_op_orc,
+                                    INDEX_op_eqv, INDEX_op_nand, INDEX_op_nor,  INDEX_op_shl,
+                                    INDEX_op_shr, INDEX_op_sar,  INDEX_op_neg,  INDEX_op_not };
+
+static bool zx_eval(TCGOpcode opc, uint64_t a, uint64_t b, uint64_t *out)
+{
+    uint64_t in[2] = { a, b };
+    return tcg_op_eval(opc, TCG_TYPE_I64, in, NULL, out);
+}
+
+/* A helper that returns its argument in rax untruncated: bits 63:32 of an
+ * int return value are undefined in the SysV ABI. */
+__attribute__((naked, noinline)) static uint32_t dirty_u32_ret(uint64_t x)
+{
+    __asm__ volatile("mov %rdi, %rax\n\tret");
+}
+
+static void test_zext_shortcuts(void)
+{
+    bool ok = true;
+
+    setup(-1);
+    /* 1. op_i64 t; ext32u out0, t (t dies): fused; and the same with t
+     * still wanted (out1 = t): not fused */
+    for (size_t k = 0; k < sizeof(zx_ops) / sizeof(zx_ops[0]) && ok; k++) {
+        TCGOpcode opc = zx_ops[k];
+        int nin = tcg_op_defs[opc].nb_iargs;
+        for (int mode = 0; mode < 4 && ok; mode++) {
+            /* mode bit 0: b a constant; bit 1: t stays live */
+            uint64_t bc = (opc == INDEX_op_shl || opc == INDEX_op_shr || opc == INDEX_op_sar)
+                              ? (mode & 1 ? 7 + 20 * (k & 1) : 0)
+                              : 0x9876543210fedcbaull;
+            tcg_func_start(tcg_ctx);
+            TCGv_i64 t = tcg_temp_new_i64();
+            TCGOp *op = tcg_emit_op(opc, TCG_TYPE_I64, 1 + nin);
+            op->args[0] = temp_arg(tcgv_i64_temp(t));
+            op->args[1] = temp_arg(tcgv_i64_temp(g_r[0]));
+            if (nin == 2) {
+                op->args[2] =
+                    temp_arg(tcgv_i64_temp((mode & 1) ? tcg_constant_i64((int64_t)bc) : g_r[1]));
+            }
+            tcg_gen_ext32u_i64(g_out[0], t);
+            if (mode & 2) {
+                tcg_gen_mov_i64(g_out[1], t);
+            }
+            tcg_gen_exit_tb(NULL, 0);
+            uint8_t *code = gen();
+            ok = code != NULL;
+            for (int i = 0; ok && i < 100; i++) {
+                uint64_t want;
+                env.r[0] = rnd_val();
+                env.r[1] = (opc == INDEX_op_shl || opc == INDEX_op_shr || opc == INDEX_op_sar)
+                               ? rnd() % 64
+                               : rnd_val();
+                env.out[1] = 0x5a5a;
+                zx_eval(opc, env.r[0], (mode & 1) ? bc : env.r[1], &want);
+                run(code);
+                ok = env.out[0] == (uint32_t)want && env.out[1] == ((mode & 2) ? want : 0x5a5a);
+                if (!ok) {
+                    tap_diag("%s mode %d: a %#" PRIx64 " b %#" PRIx64 ": got %#" PRIx64 "/%#" PRIx64
+                             ", want %#" PRIx64,
+                             tcg_op_defs[opc].name, mode, env.r[0], (mode & 1) ? bc : env.r[1],
+                             env.out[0], env.out[1], want);
+                }
+            }
+        }
+    }
+    tap_ok(ok, "op_i64 + ext32u of its dying result (32-bit form) and of a live one");
+
+    /* 2. extensions of globals that die there: read from env directly */
+    ok = true;
+    {
+        static const TCGOpcode exts[] = { INDEX_op_ext8s,         INDEX_op_ext8u,
+                                          INDEX_op_ext16s,        INDEX_op_ext16u,
+                                          INDEX_op_ext32s,        INDEX_op_ext32u,
+                                          INDEX_op_extrl_i64_i32, INDEX_op_extrh_i64_i32 };
+        tcg_func_start(tcg_ctx);
+        for (int k = 0; k < 8; k++) {
+            TCGOpcode opc = exts[k];
+            TCGOp *op;
+            if (opc == INDEX_op_extrl_i64_i32 || opc == INDEX_op_extrh_i64_i32) {
+                TCGv_i32 v = tcg_temp_new_i32();
+                op = tcg_emit_op(opc, TCG_TYPE_I32, 2);
+                op->args[0] = temp_arg(tcgv_i32_temp(v));
+                op->args[1] = temp_arg(tcgv_i64_temp(g_r[k]));
+                tcg_gen_ext_i32_i64(g_out[k], v); /* sign: shows bits 63:32 */
+            } else {
+                op = tcg_emit_op(opc, TCG_TYPE_I64, 2);
+                op->args[0] = temp_arg(tcgv_i64_temp(g_out[k]));
+                op->args[1] = temp_arg(tcgv_i64_temp(g_r[k]));
+            }
+            tcg_gen_movi_i64(g_r[k], 0x66); /* the source dies */
+        }
+        tcg_gen_exit_tb(NULL, 0);
+        uint8_t *code = gen();
+        ok = code != NULL;
+        for (int i = 0; ok && i < 50; i++) {
+            uint64_t in[NG];
+            for (int k = 0; k < NG; k++) {
+                in[k] = env.r[k] = rnd_val();
+            }
+            run(code);
+            uint64_t want[8] = {
+                (uint64_t)(int64_t)(int8_t)in[0],  (uint8_t)in[1],
+                (uint64_t)(int64_t)(int16_t)in[2], (uint16_t)in[3],
+                (uint64_t)(int64_t)(int32_t)in[4], (uint32_t)in[5],
+                (uint64_t)(int64_t)(int32_t)in[6], (uint64_t)(int64_t)(int32_t)(in[7] >> 32),
+            };
+            for (int k = 0; k < 8 && ok; k++) {
+                ok = env.out[k] == want[k] && env.r[k] == 0x66;
+                if (!ok) {
+                    tap_diag("%s of %#" PRIx64 ": got %#" PRIx64 " want %#" PRIx64,
+                             tcg_op_defs[exts[k]].name, in[k], env.out[k], want[k]);
+                }
+            }
+        }
+        /* the i32 sources */
+        for (int sgn = 0; sgn < 2 && ok; sgn++) {
+            tcg_func_start(tcg_ctx);
+            if (sgn) {
+                tcg_gen_ext_i32_i64(g_out[0], g_w[1]);
+            } else {
+                tcg_gen_extu_i32_i64(g_out[0], g_w[1]);
+            }
+            tcg_gen_movi_i32(g_w[1], 0x77);
+            tcg_gen_exit_tb(NULL, 0);
+            code = gen();
+            ok = code != NULL;
+            for (int i = 0; ok && i < 50; i++) {
+                uint32_t w = (uint32_t)rnd_val();
+                env.w[1] = w;
+                run(code);
+                ok = env.out[0] == (sgn ? (uint64_t)(int64_t)(int32_t)w : w) && env.w[1] == 0x77;
+            }
+        }
+    }
+    tap_ok(ok, "extensions of a dying global read straight from env");
+
+    /* 3. a chain of zero-extended values: ext32u, extrl, rotr_i32, extu,
+     * add_i64 + ext32u, extrl again; and an i32 helper result with junk in
+     * bits 63:32 of rax */
+    ok = true;
+    {
+        tcg_func_start(tcg_ctx);
+        TCGv_i64 t = tcg_temp_new_i64(), v = tcg_temp_new_i64();
+        TCGv_i32 u = tcg_temp_new_i32(), c = tcg_temp_new_i32();
+        tcg_gen_ext32u_i64(t, g_r[0]);
+        tcg_gen_extrl_i64_i32(u, t);
+        tcg_gen_rotri_i32(u, u, 5);
+        tcg_gen_extu_i32_i64(v, u);
+        tcg_gen_add_i64(v, v, g_r[1]);
+        tcg_gen_ext32u_i64(v, v);
+        tcg_gen_extrl_i64_i32(u, v);
+        tcg_gen_extu_i32_i64(g_out[0], u);
+        tcg_gen_extrh_i64_i32(u, g_r[2]); /* g_r[2] stays live */
+        tcg_gen_extu_i32_i64(g_out[1], u);
+        tcg_gen_mov_i64(g_out[2], g_r[2]);
+        tcg_gen_call(dirty_u32_ret, TCG_CALL_NO_RWG, tcgv_i32_temp(c), tcgv_i64_temp(g_r[3]));
+        tcg_gen_extu_i32_i64(g_out[3], c);
+        tcg_gen_exit_tb(NULL, 0);
+        uint8_t *code = gen();
+        ok = code != NULL;
+        for (int i = 0; ok && i < 100; i++) {
+            for (int k = 0; k < 4; k++) {
+                env.r[k] = rnd_val();
+            }
+            uint32_t x = (uint32_t)env.r[0];
+            uint64_t want0 = (uint32_t)(((x >> 5) | (x << 27)) + env.r[1]);
+            run(code);
+            ok = env.out[0] == want0 && env.out[1] == env.r[2] >> 32 && env.out[2] == env.r[2] &&
+                 env.out[3] == (uint32_t)env.r[3];
+            if (!ok) {
+                tap_diag("r %#" PRIx64 " %#" PRIx64 " %#" PRIx64 " %#" PRIx64 ": out %#" PRIx64
+                         " %#" PRIx64 " %#" PRIx64 " %#" PRIx64,
+                         env.r[0], env.r[1], env.r[2], env.r[3], env.out[0], env.out[1], env.out[2],
+                         env.out[3]);
+            }
+        }
+    }
+    tap_ok(ok, "zero-extension chains; an i32 call result with junk above bit 31");
+}
+
 /*
  * The allocator contract behind the test above, checked directly: an
  * input whose constraint accepts an immediate and which is a known
@@ -1208,6 +1399,7 @@ int main(void)
     test_overflow();
     test_same_const_inputs();
     test_ra_const_input_stays_imm();
+    test_zext_shortcuts();
     test_random_programs();
     return tap_done();
 }
