@@ -10,12 +10,17 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <pthread.h>
+#include <pty.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <sys/wait.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include "chardev/char-fe.h"
@@ -793,6 +798,103 @@ static void test_watch_and_legacy_mon(void)
     qemu_chr_set_mux_monitor_hook(NULL);
 }
 
+/* ---- stdio on a terminal ---- */
+
+static int child_report_fd;
+
+static int child_can_read(void *opaque)
+{
+    return 16;
+}
+
+static void child_read(void *opaque, const uint8_t *buf, int size)
+{
+    if (write(child_report_fd, buf, size) != size) {
+        _exit(3);
+    }
+}
+
+/*
+ * In a child whose stdin/stdout are a pty slave: create "stdio" with the
+ * given options, report 'R' when ready, pass every input byte back through
+ * the report pipe, run the loop until killed.
+ */
+static pid_t spawn_stdio_child(int slave, int report, const char *spec)
+{
+    pid_t pid = fork();
+
+    if (pid == 0) {
+        CharBackend be;
+        Chardev *chr;
+
+        dup2(slave, 0);
+        dup2(slave, 1);
+        child_report_fd = report;
+        chr = qemu_chr_new_from_opts(spec, NULL);
+        if (!chr || !qemu_chr_fe_init(&be, chr, NULL)) {
+            _exit(2);
+        }
+        qemu_chr_fe_set_handlers(&be, child_can_read, child_read, NULL, NULL);
+        if (write(report, "R", 1) != 1) {
+            _exit(3);
+        }
+        for (;;) {
+            main_loop_wait(false);
+        }
+    }
+    return pid;
+}
+
+static bool read_byte(int fd, char *c, int timeout_ms)
+{
+    struct pollfd pfd = { .fd = fd, .events = POLLIN };
+
+    return poll(&pfd, 1, timeout_ms) == 1 && read(fd, c, 1) == 1;
+}
+
+static void test_stdio_tty(void)
+{
+    struct termios orig, raw, after;
+    int master, slave, rep[2], status;
+    char c = 0;
+    pid_t pid;
+
+    if (openpty(&master, &slave, NULL, NULL, NULL) < 0 || pipe(rep) < 0) {
+        tap_ok(false, "openpty/pipe for the stdio test");
+        return;
+    }
+    tcgetattr(slave, &orig);
+    fflush(stdout);
+    pid = spawn_stdio_child(slave, rep[1], "stdio,id=tty,signal=off");
+    tap_ok(read_byte(rep[0], &c, 5000) && c == 'R', "stdio child ready");
+    tcgetattr(slave, &raw);
+    tap_ok(!(raw.c_lflag & (ECHO | ICANON | ISIG)) && (orig.c_lflag & (ECHO | ICANON | ISIG)),
+           "stdio on a tty: raw mode, signal=off clears ISIG");
+    c = 0;
+    tap_ok(write(master, "\003", 1) == 1 && read_byte(rep[0], &c, 5000) && c == 3,
+           "signal=off: Ctrl-C reaches the frontend as a byte");
+    kill(pid, SIGTERM);
+    waitpid(pid, &status, 0);
+    tcgetattr(slave, &after);
+    tap_ok(WIFSIGNALED(status) && WTERMSIG(status) == SIGTERM, "SIGTERM still ends the process");
+    tap_ok(after.c_lflag == orig.c_lflag && after.c_iflag == orig.c_iflag,
+           "the terminal settings are restored on SIGTERM");
+
+    pid = spawn_stdio_child(slave, rep[1], "stdio,id=tty");
+    tap_ok(read_byte(rep[0], &c, 5000) && c == 'R', "second stdio child ready");
+    tcgetattr(slave, &raw);
+    tap_ok(!(raw.c_lflag & (ECHO | ICANON)) && (raw.c_lflag & ISIG),
+           "signal=on (default) keeps ISIG: Ctrl-C ends the emulator");
+    kill(pid, SIGTERM);
+    waitpid(pid, &status, 0);
+    tcgetattr(slave, &after);
+    tap_ok(after.c_lflag == orig.c_lflag, "restored again");
+    close(master);
+    close(slave);
+    close(rep[0]);
+    close(rep[1]);
+}
+
 /* ---- The qdev "chardev" property ---- */
 
 typedef struct TestChrDev {
@@ -869,6 +971,7 @@ int main(void)
     test_mux();
     test_watch_and_legacy_mon();
     test_qdev_property();
+    test_stdio_tty();
     qemu_chr_cleanup_all();
     bql_unlock();
 
