@@ -406,7 +406,11 @@ int main_loop_wait(bool nonblocking)
     int nfds, ret, ran = 0;
     int nfd;
 
+    static bool in_wait;
+
     assert(bql_locked());
+    assert(!in_wait && "main_loop_wait: called from one of its own callbacks");
+    in_wait = true;
     if (atomic_load(&notify_fd) < 0 && !qemu_init_main_loop(NULL)) {
         abort();
     }
@@ -455,6 +459,7 @@ int main_loop_wait(bool nonblocking)
     }
     ran += qemu_clock_run_all_timers();
     ran += qemu_bh_poll();
+    in_wait = false;
     return ran;
 }
 

@@ -111,7 +111,8 @@ int qemu_bh_poll(void);
  * ready fd handlers, the expired timers and the scheduled bottom halves.
  * The caller holds the BQL; it is dropped only around the poll.
  * Returns > 0 if any fd handler, timer or BH ran (0: the wait timed out
- * or was only woken).
+ * or was only woken). Main thread only, and not reentrant: a callback it
+ * dispatches must not call it (asserted).
  */
 int main_loop_wait(bool nonblocking);
 
