@@ -20,7 +20,9 @@
  * PAGE_WRITE_ORG); page_unprotect() undoes that on the first write fault
  * and drops the translations. PAGE_TRANSLATED remembers that a page holds
  * translated code even when it was not writable, so munmap/mprotect know
- * to invalidate.
+ * to invalidate. PAGE_SHARED marks MAP_SHARED memory, whose code can be
+ * changed behind our back through another mapping: accel/tcg verifies
+ * the code of TBs from those pages at every entry (docs/linux-user.md).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -35,7 +37,7 @@
 #include "user.h"
 
 #define PAGE_TRANSLATED 0x20 /* internal: code was translated from it */
-#define PAGE_PUBLIC_MASK 0x1f
+#define PAGE_PUBLIC_MASK (0x1f | PAGE_SHARED)
 #ifndef PROT_SEM
 #define PROT_SEM 0x8
 #endif
@@ -414,6 +416,7 @@ int64_t target_mmap(uint64_t addr, uint64_t len, int prot, int flags, int fd, in
     int host_flags = flags & ~(MAP_FIXED | MAP_FIXED_NOREPLACE);
     int gflags = guest_flags_of_prot(prot);
     int hprot = host_prot_of(gflags);
+    int type = flags & MAP_TYPE;
     bool fixed = flags & (MAP_FIXED | MAP_FIXED_NOREPLACE);
     bool had_code = false;
     void *p;
@@ -428,6 +431,9 @@ int64_t target_mmap(uint64_t addr, uint64_t len, int prot, int flags, int fd, in
     len = TARGET_PAGE_ALIGN(len);
     if (!(flags & MAP_ANONYMOUS) && fd < 0) {
         return -EBADF;
+    }
+    if (type == MAP_SHARED || type == MAP_SHARED_VALIDATE) {
+        gflags |= PAGE_SHARED;
     }
 
     mmap_lock();
@@ -567,7 +573,14 @@ int target_mprotect(uint64_t addr, uint64_t len, int prot)
         mmap_unlock();
         return -err;
     }
-    page_set_flags(addr, end, gflags);
+    /* the new protection, keeping what each range is (shared or not) */
+    for (uint64_t pos = addr; pos < end;) {
+        size_t i = range_find(pos);
+        uint64_t e = ranges[i].end < end ? ranges[i].end : end;
+        int keep = ranges[i].flags & PAGE_SHARED;
+        page_set_flags(pos, e, gflags | keep);
+        pos = e;
+    }
     mmap_unlock();
     invalidate_if_translated(addr, end, had_code);
     return 0;

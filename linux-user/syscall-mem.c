@@ -41,7 +41,8 @@ static int64_t do_shmat(int id, uint64_t addr, int flags)
         return -errno;
     }
     page_set_flags(h2g(p), h2g(p) + len,
-                   PAGE_VALID | PAGE_READ | ((flags & SHM_RDONLY) ? 0 : PAGE_WRITE) |
+                   PAGE_VALID | PAGE_READ | PAGE_SHARED |
+                       ((flags & SHM_RDONLY) ? 0 : PAGE_WRITE) |
                        ((flags & SHM_EXEC) ? PAGE_EXEC : 0));
     return (int64_t)h2g(p);
 }

@@ -159,6 +159,7 @@ diff_prog() { # diff_prog name description [gcc flags...]
     fi
 }
 diff_prog faults "fault si_code/si_addr/trapno/err as natively (#GP is SI_KERNEL)"
+diff_prog smc-shared "code in shared memory changed by a child, a file alias, shm"
 
 echo "1..$n"
 exit $fail
