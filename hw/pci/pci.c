@@ -59,7 +59,7 @@ void pci_bus_irqs(PCIBus *bus, pci_set_irq_fn set_irq, pci_map_irq_fn map_irq, v
     /* devices already asserting INTx count from now on */
     for (int i = 0; i < PCI_DEVFN_MAX; i++) {
         PCIDevice *d = bus->devices[i];
-        if (d && d->intx_asserted && d->config[PCI_INTERRUPT_PIN]) {
+        if (map_irq && d && d->intx_asserted && d->config[PCI_INTERRUPT_PIN]) {
             int line = map_irq(d, d->config[PCI_INTERRUPT_PIN] - 1);
             if (line >= 0 && line < nirq) {
                 bus->irq_count[line]++;
