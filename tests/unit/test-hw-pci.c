@@ -201,6 +201,19 @@ static bool tdev_realize(DeviceState *dev, Error **errp)
     return pci_add_capability(&s->parent, PCI_CAP_ID_VNDR, 0, 8, errp) > 0;
 }
 
+static void tdev_finalize(DeviceState *dev)
+{
+    TestPCIState *s = (TestPCIState *)dev;
+    MemoryRegion *mrs[] = { &s->mmio, &s->io, &s->mmio64, &s->rom };
+
+    /* after every level's unrealize: the BARs are unmapped by now */
+    for (int i = 0; i < 4; i++) {
+        if (mrs[i]->initialized) {
+            memory_region_finalize(mrs[i]);
+        }
+    }
+}
+
 static const VMStateDescription vmstate_tdev = {
     .name = "test-pci-dev",
     .version_id = 1,
@@ -228,6 +241,7 @@ static const DeviceTypeInfo tdev_info = {
     .instance_size = sizeof(TestPCIState),
     .class_data = &tdev_class,
     .realize = tdev_realize,
+    .instance_finalize = tdev_finalize,
     .vmsd = &vmstate_tdev,
     .user_creatable = true,
     .desc = "PCI test device",
@@ -245,6 +259,7 @@ static PCIDevice *tdev;
 static int isa_level[16];
 static int isa_events;
 static int reset_level, reset_count;
+static qemu_irq *isa_lines;
 
 static void isa_irq_handler(void *opaque, int n, int level)
 {
@@ -296,8 +311,8 @@ static void build_machine(void)
         error_report_err(err);
         exit(1);
     }
-    qemu_irq *lines = qemu_allocate_irqs(isa_irq_handler, NULL, 16);
-    isa_bus_register_input_irqs(piix3_get_isa_bus(piix3), lines);
+    isa_lines = qemu_allocate_irqs(isa_irq_handler, NULL, 16);
+    isa_bus_register_input_irqs(piix3_get_isa_bus(piix3), isa_lines);
     qdev_connect_gpio_out_named(DEVICE(piix3), PIIX3_RESET_GPIO, 0,
                                 qemu_allocate_irq(reset_handler, NULL, 0));
     qdev_reset_all_devices();
@@ -662,6 +677,8 @@ int main(void)
     test_reset_control();
     test_vmstate();
     test_device_option();
+    isa_bus_register_input_irqs(piix3_get_isa_bus(piix3), NULL);
+    qemu_free_irqs(isa_lines, 16);
     bql_unlock();
     return tap_done();
 }
