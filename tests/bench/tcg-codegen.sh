@@ -5,9 +5,10 @@
 #   static   translation blocks, guest insns translated, host code bytes and
 #            host insns per guest insn (from -d in_asm,out_asm)
 #   profile  where the run's time goes (perf, cpu-clock samples): generated
-#            code, helpers (helper_*), translation (decoder, IR, optimizer,
-#            liveness, backend, disassembly), the rest of the emulator, libc,
-#            kernel
+#            code, helpers (helper_*), TB lookup (helper_lookup_tb_ptr behind
+#            goto_ptr: indirect jumps and returns), translation (decoder, IR,
+#            optimizer, liveness, backend, disassembly), the rest of the
+#            emulator, libc, kernel; "TB time" splits the first three
 #   hot      with --hot N: the N blocks with the most samples (from a
 #            second perf run with logging on); with --keep DIR their guest
 #            and host code is left in DIR/WORKLOAD.hot.txt
@@ -144,6 +145,8 @@ for line in sys.stdin:
         c = "generated code"
     elif kind == "k" or dso.startswith("[kernel"):
         c = "kernel"
+    elif "tern-x86_64" in dso and re.search(r"lookup_tb_ptr|get_tb_cpu_state|tb_htable_lookup|^tb_lookup|^qht_", sym):
+        c = "TB lookup"
     elif "tern-x86_64" in dso:
         if sym.startswith("helper_") or re.match(r"(x87|sse|fpu|cc_compute|compute_)", sym):
             c = "helpers"
@@ -158,12 +161,13 @@ for line in sys.stdin:
     else:
         c = "other"
     cats[c] = cats.get(c, 0) + pct
-order = ["generated code", "helpers", "translation", "emulator (other)", "libc/libm", "kernel", "other"]
+order = ["generated code", "helpers", "TB lookup", "translation", "emulator (other)", "libc/libm",
+         "kernel", "other"]
 print("  profile: " + ", ".join("%s %.1f%%" % (c, cats[c]) for c in order if cats.get(c, 0) >= 0.05))
-hj = cats.get("generated code", 0) + cats.get("helpers", 0)
+tb = ["generated code", "helpers", "TB lookup"]
+hj = sum(cats.get(c, 0) for c in tb)
 if hj:
-    print("  TB time: %.1f%% generated code, %.1f%% helpers" %
-          (100 * cats.get("generated code", 0) / hj, 100 * cats.get("helpers", 0) / hj))
+    print("  TB time: " + ", ".join("%.1f%% %s" % (100 * cats.get(c, 0) / hj, c) for c in tb))
 '
 }
 
