@@ -89,8 +89,8 @@ static void piix3_config_write(PCIDevice *pd, uint32_t addr, uint32_t val, unsig
             if (pci_range_covers(addr, len, PIIX3_PIRQC + n, 1) && !(r & PIIX3_PIRQ_DISABLE) &&
                 !((PIIX3_VALID_IRQS >> (r & 0xf)) & 1)) {
                 log_mask_printf(LOG_GUEST_ERROR,
-                                "PIIX3: PIRQ%c routed to reserved IRQ %d; left unrouted\n",
-                                'A' + n, r & 0xf);
+                                "PIIX3: PIRQ%c routed to reserved IRQ %d; left unrouted\n", 'A' + n,
+                                r & 0xf);
             }
         }
         piix3_update_isa_irqs(s);
@@ -217,12 +217,13 @@ static const VMStateDescription vmstate_piix3 = {
     .version_id = 1,
     .minimum_version_id = 1,
     .post_load = piix3_post_load,
-    .fields = (const VMStateField[]){
-        VMSTATE_PCI_DEVICE(parent, PIIX3State),
-        VMSTATE_UINT8_ARRAY(pirq_level, PIIX3State, PIIX3_NUM_PIRQS),
-        VMSTATE_UINT8(rcr, PIIX3State),
-        VMSTATE_END_OF_LIST(),
-    },
+    .fields =
+        (const VMStateField[]){
+            VMSTATE_PCI_DEVICE(parent, PIIX3State),
+            VMSTATE_UINT8_ARRAY(pirq_level, PIIX3State, PIIX3_NUM_PIRQS),
+            VMSTATE_UINT8(rcr, PIIX3State),
+            VMSTATE_END_OF_LIST(),
+        },
 };
 
 static const PCIDeviceClass piix3_class = {

@@ -407,8 +407,7 @@ static void fw_cfg_dma_transfer(FWCfgState *s)
     FWCfgEntry *e;
 
     s->dma_addr = 0;
-    if (address_space_read(s->dma_as, desc, MEMTXATTRS_UNSPECIFIED, raw, sizeof(raw)) !=
-        MEMTX_OK) {
+    if (address_space_read(s->dma_as, desc, MEMTXATTRS_UNSPECIFIED, raw, sizeof(raw)) != MEMTX_OK) {
         log_mask_printf(LOG_GUEST_ERROR, "fw_cfg: DMA descriptor at 0x%llx is not readable\n",
                         (unsigned long long)desc);
         error = true;
@@ -446,8 +445,8 @@ static void fw_cfg_dma_transfer(FWCfgState *s)
             error = true;
         } else if (length) {
             uint32_t start = s->cur_offset;
-            if (address_space_read(s->dma_as, address, MEMTXATTRS_UNSPECIFIED,
-                                   e->data + start, length) != MEMTX_OK) {
+            if (address_space_read(s->dma_as, address, MEMTXATTRS_UNSPECIFIED, e->data + start,
+                                   length) != MEMTX_OK) {
                 error = true;
             }
             s->cur_offset += length;
@@ -460,12 +459,11 @@ static void fw_cfg_dma_transfer(FWCfgState *s)
         s->cur_offset += (uint32_t)(length < avail ? length : avail);
     }
 
-done:
-    {
-        uint8_t out[4];
-        put_be(out, error ? FW_CFG_DMA_CTL_ERROR : 0, 4);
-        address_space_write(s->dma_as, desc, MEMTXATTRS_UNSPECIFIED, out, 4);
-    }
+done : {
+    uint8_t out[4];
+    put_be(out, error ? FW_CFG_DMA_CTL_ERROR : 0, 4);
+    address_space_write(s->dma_as, desc, MEMTXATTRS_UNSPECIFIED, out, 4);
+}
 }
 
 static uint64_t dma_read(void *opaque, hwaddr addr, unsigned size)
@@ -590,25 +588,28 @@ static const VMStateDescription vmstate_fw_cfg_dma = {
     .version_id = 1,
     .minimum_version_id = 1,
     .needed = fw_cfg_dma_needed,
-    .fields = (const VMStateField[]){
-        VMSTATE_UINT64(dma_addr, FWCfgState),
-        VMSTATE_END_OF_LIST(),
-    },
+    .fields =
+        (const VMStateField[]){
+            VMSTATE_UINT64(dma_addr, FWCfgState),
+            VMSTATE_END_OF_LIST(),
+        },
 };
 
 static const VMStateDescription vmstate_fw_cfg = {
     .name = "fw_cfg",
     .version_id = 1,
     .minimum_version_id = 1,
-    .fields = (const VMStateField[]){
-        VMSTATE_UINT16(cur_entry, FWCfgState),
-        VMSTATE_UINT32(cur_offset, FWCfgState),
-        VMSTATE_END_OF_LIST(),
-    },
-    .subsections = (const VMStateDescription *const[]){
-        &vmstate_fw_cfg_dma,
-        NULL,
-    },
+    .fields =
+        (const VMStateField[]){
+            VMSTATE_UINT16(cur_entry, FWCfgState),
+            VMSTATE_UINT32(cur_offset, FWCfgState),
+            VMSTATE_END_OF_LIST(),
+        },
+    .subsections =
+        (const VMStateDescription *const[]){
+            &vmstate_fw_cfg_dma,
+            NULL,
+        },
 };
 
 static const Property fw_cfg_props[] = {

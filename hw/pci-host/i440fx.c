@@ -248,10 +248,11 @@ static const VMStateDescription vmstate_i440fx = {
     .version_id = 1,
     .minimum_version_id = 1,
     .post_load = i440fx_post_load,
-    .fields = (const VMStateField[]){
-        VMSTATE_PCI_DEVICE(parent, I440FXState),
-        VMSTATE_END_OF_LIST(),
-    },
+    .fields =
+        (const VMStateField[]){
+            VMSTATE_PCI_DEVICE(parent, I440FXState),
+            VMSTATE_END_OF_LIST(),
+        },
 };
 
 static const PCIDeviceClass i440fx_class = {
@@ -281,15 +282,15 @@ DEVICE_TYPE(i440fx_info)
 /* A PCI memory cycle nobody claims ends in a master abort. */
 static uint64_t master_abort_read(void *opaque, hwaddr addr, unsigned size)
 {
-    log_mask_printf(LOG_GUEST_ERROR, "i440FX: %u-byte read of unclaimed PCI memory 0x%llx\n",
-                    size, (unsigned long long)addr);
+    log_mask_printf(LOG_GUEST_ERROR, "i440FX: %u-byte read of unclaimed PCI memory 0x%llx\n", size,
+                    (unsigned long long)addr);
     return size >= 8 ? UINT64_MAX : (UINT64_C(1) << (8 * size)) - 1;
 }
 
 static void master_abort_write(void *opaque, hwaddr addr, uint64_t data, unsigned size)
 {
-    log_mask_printf(LOG_GUEST_ERROR, "i440FX: %u-byte write to unclaimed PCI memory 0x%llx\n",
-                    size, (unsigned long long)addr);
+    log_mask_printf(LOG_GUEST_ERROR, "i440FX: %u-byte write to unclaimed PCI memory 0x%llx\n", size,
+                    (unsigned long long)addr);
 }
 
 static const MemoryRegionOps master_abort_ops = {
@@ -360,8 +361,7 @@ static bool i440fx_host_realize(DeviceState *dev, Error **errp)
                           UINT64_MAX);
     memory_region_add_subregion_overlap(h->pci_memory, 0, &h->master_abort, -1000);
     if (h->below_4g_mem_size < I440FX_PCI_HOLE_END) {
-        memory_region_init_alias(&h->pci_hole, h, "pci-hole", h->pci_memory,
-                                 h->below_4g_mem_size,
+        memory_region_init_alias(&h->pci_hole, h, "pci-hole", h->pci_memory, h->below_4g_mem_size,
                                  I440FX_PCI_HOLE_END - h->below_4g_mem_size);
         memory_region_add_subregion_overlap(h->system_memory, h->below_4g_mem_size, &h->pci_hole,
                                             -1);
@@ -402,10 +402,11 @@ static const VMStateDescription vmstate_i440fx_host = {
     .name = "i440FX-pcihost",
     .version_id = 1,
     .minimum_version_id = 1,
-    .fields = (const VMStateField[]){
-        VMSTATE_PCI_HOST(parent, I440FXHost),
-        VMSTATE_END_OF_LIST(),
-    },
+    .fields =
+        (const VMStateField[]){
+            VMSTATE_PCI_HOST(parent, I440FXHost),
+            VMSTATE_END_OF_LIST(),
+        },
 };
 
 static const DeviceTypeInfo i440fx_host_info = {

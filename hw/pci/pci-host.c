@@ -148,10 +148,11 @@ const VMStateDescription vmstate_pci_host = {
     .name = "pci-host",
     .version_id = 1,
     .minimum_version_id = 1,
-    .fields = (const VMStateField[]){
-        VMSTATE_UINT32(config_reg, PCIHostState),
-        VMSTATE_END_OF_LIST(),
-    },
+    .fields =
+        (const VMStateField[]){
+            VMSTATE_UINT32(config_reg, PCIHostState),
+            VMSTATE_END_OF_LIST(),
+        },
 };
 
 static const DeviceTypeInfo pci_host_info = {

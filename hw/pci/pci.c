@@ -35,8 +35,7 @@ PCIBus *pci_get_bus(const PCIDevice *dev)
 
 /* ---- bus ---- */
 
-PCIBus *pci_root_bus_new(DeviceState *parent, const char *name, MemoryRegion *mem,
-                         MemoryRegion *io)
+PCIBus *pci_root_bus_new(DeviceState *parent, const char *name, MemoryRegion *mem, MemoryRegion *io)
 {
     PCIBus *bus = pci_calloc(sizeof(*bus));
 
@@ -315,10 +314,12 @@ void pci_register_bar(PCIDevice *dev, int n, uint8_t type, MemoryRegion *mr)
     int off = pci_bar_offset(n);
 
     if (n < 0 || n > PCI_ROM_SLOT || (is64 && n >= PCI_NUM_BARS - 1) ||
-        (n == PCI_ROM_SLOT && (type & PCI_BASE_ADDRESS_SPACE_IO)) || !is_pow2(size) ||
-        size < min || dev->io_regions[n].size || (n > 0 && n < PCI_NUM_BARS &&
-        (dev->io_regions[n - 1].type & PCI_BASE_ADDRESS_MEM_TYPE_64) &&
-        !(dev->io_regions[n - 1].type & PCI_BASE_ADDRESS_SPACE_IO) && dev->io_regions[n - 1].size)) {
+        (n == PCI_ROM_SLOT && (type & PCI_BASE_ADDRESS_SPACE_IO)) || !is_pow2(size) || size < min ||
+        dev->io_regions[n].size ||
+        (n > 0 && n < PCI_NUM_BARS &&
+         (dev->io_regions[n - 1].type & PCI_BASE_ADDRESS_MEM_TYPE_64) &&
+         !(dev->io_regions[n - 1].type & PCI_BASE_ADDRESS_SPACE_IO) &&
+         dev->io_regions[n - 1].size)) {
         error_report("%s: invalid BAR %d (type 0x%x, size 0x%" PRIx64 ")", dev->name, n, type,
                      size);
         abort();
@@ -336,8 +337,8 @@ void pci_register_bar(PCIDevice *dev, int n, uint8_t type, MemoryRegion *mr)
 
     if (n == PCI_ROM_SLOT) {
         pci_set_long(dev->config + off, 0);
-        pci_set_long(dev->wmask + off, (uint32_t)(~(size - 1) & PCI_ROM_ADDRESS_MASK) |
-                                           PCI_ROM_ADDRESS_ENABLE);
+        pci_set_long(dev->wmask + off,
+                     (uint32_t)(~(size - 1) & PCI_ROM_ADDRESS_MASK) | PCI_ROM_ADDRESS_ENABLE);
     } else if (type & PCI_BASE_ADDRESS_SPACE_IO) {
         pci_set_long(dev->config + off, type & 0x3);
         pci_set_long(dev->wmask + off, (uint32_t)(~(size - 1) & PCI_BASE_ADDRESS_IO_MASK));
@@ -360,8 +361,7 @@ pcibus_t pci_get_bar_addr(PCIDevice *dev, int n)
 
 /* ---- capabilities ---- */
 
-int pci_add_capability(PCIDevice *dev, uint8_t cap_id, uint8_t offset, uint8_t size,
-                       Error **errp)
+int pci_add_capability(PCIDevice *dev, uint8_t cap_id, uint8_t offset, uint8_t size, Error **errp)
 {
     uint32_t limit = PCI_CONFIG_SPACE_SIZE;
 
@@ -382,15 +382,14 @@ int pci_add_capability(PCIDevice *dev, uint8_t cap_id, uint8_t offset, uint8_t s
             }
         }
         if (o + size > limit) {
-            error_setg(errp, "%s: no room for capability 0x%x (%u bytes)", dev->name, cap_id,
-                       size);
+            error_setg(errp, "%s: no room for capability 0x%x (%u bytes)", dev->name, cap_id, size);
             return -1;
         }
         offset = (uint8_t)o;
     }
     if (offset < PCI_CONFIG_HEADER_SIZE || (offset & 3) || offset + (uint32_t)size > limit) {
-        error_setg(errp, "%s: capability 0x%x at 0x%x (%u bytes) is outside 0x40..0xff",
-                   dev->name, cap_id, offset, size);
+        error_setg(errp, "%s: capability 0x%x at 0x%x (%u bytes) is outside 0x40..0xff", dev->name,
+                   cap_id, offset, size);
         return -1;
     }
     for (unsigned i = 0; i < size; i++) {
@@ -443,9 +442,9 @@ static const PCIDeviceClass *pci_find_class(const DeviceTypeInfo *t)
 
 static void pci_init_masks(PCIDevice *dev)
 {
-    pci_set_word(dev->wmask + PCI_COMMAND,
-                 PCI_COMMAND_IO | PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER | PCI_COMMAND_PARITY |
-                     PCI_COMMAND_SERR | PCI_COMMAND_INTX_DISABLE);
+    pci_set_word(dev->wmask + PCI_COMMAND, PCI_COMMAND_IO | PCI_COMMAND_MEMORY |
+                                               PCI_COMMAND_MASTER | PCI_COMMAND_PARITY |
+                                               PCI_COMMAND_SERR | PCI_COMMAND_INTX_DISABLE);
     pci_set_word(dev->w1cmask + PCI_STATUS,
                  PCI_STATUS_PARITY | PCI_STATUS_SIG_TARGET_ABORT | PCI_STATUS_REC_TARGET_ABORT |
                      PCI_STATUS_REC_MASTER_ABORT | PCI_STATUS_SIG_SYSTEM_ERROR |
@@ -454,8 +453,7 @@ static void pci_init_masks(PCIDevice *dev)
     dev->wmask[PCI_LATENCY_TIMER] = 0xff;
     dev->wmask[PCI_INTERRUPT_LINE] = 0xff;
     /* device-specific registers: writable unless the device says otherwise */
-    memset(dev->wmask + PCI_CONFIG_HEADER_SIZE, 0xff,
-           dev->config_size - PCI_CONFIG_HEADER_SIZE);
+    memset(dev->wmask + PCI_CONFIG_HEADER_SIZE, 0xff, dev->config_size - PCI_CONFIG_HEADER_SIZE);
     memset(dev->used, 0xff, PCI_CONFIG_HEADER_SIZE);
 }
 
@@ -489,9 +487,8 @@ static bool pci_device_realize(DeviceState *qdev, Error **errp)
         error_setg(errp, "PCI address 0x%x is out of range", devfn);
         return false;
     } else if (bus->devices[devfn]) {
-        error_setg(errp, "PCI slot %02x.%x on bus '%s' is already in use by '%s'",
-                   PCI_SLOT(devfn), PCI_FUNC(devfn), bus->qbus.name,
-                   bus->devices[devfn]->qdev.type->name);
+        error_setg(errp, "PCI slot %02x.%x on bus '%s' is already in use by '%s'", PCI_SLOT(devfn),
+                   PCI_FUNC(devfn), bus->qbus.name, bus->devices[devfn]->qdev.type->name);
         return false;
     }
     dev->devfn = devfn;
@@ -552,18 +549,18 @@ static void pci_device_reset(DeviceState *qdev)
         return;
     }
     pci_set_irq(dev, 0);
-    pci_set_word(dev->config + PCI_COMMAND, pci_get_word(dev->config + PCI_COMMAND) &
-                                                ~pci_get_word(dev->wmask + PCI_COMMAND));
-    pci_set_word(dev->config + PCI_STATUS, pci_get_word(dev->config + PCI_STATUS) &
-                                               ~pci_get_word(dev->w1cmask + PCI_STATUS));
+    pci_set_word(dev->config + PCI_COMMAND,
+                 pci_get_word(dev->config + PCI_COMMAND) & ~pci_get_word(dev->wmask + PCI_COMMAND));
+    pci_set_word(dev->config + PCI_STATUS,
+                 pci_get_word(dev->config + PCI_STATUS) & ~pci_get_word(dev->w1cmask + PCI_STATUS));
     dev->config[PCI_CACHE_LINE_SIZE] = 0;
     dev->config[PCI_LATENCY_TIMER] = 0;
     dev->config[PCI_INTERRUPT_LINE] = 0;
     for (int n = 0; n < PCI_NUM_REGIONS; n++) {
         PCIIORegion *r = &dev->io_regions[n];
         int off = pci_bar_offset(n);
-        bool is64 = !(r->type & PCI_BASE_ADDRESS_SPACE_IO) &&
-                    (r->type & PCI_BASE_ADDRESS_MEM_TYPE_64);
+        bool is64 =
+            !(r->type & PCI_BASE_ADDRESS_SPACE_IO) && (r->type & PCI_BASE_ADDRESS_MEM_TYPE_64);
 
         if (!r->size) {
             continue;
@@ -598,11 +595,12 @@ const VMStateDescription vmstate_pci_device = {
     .version_id = 1,
     .minimum_version_id = 1,
     .post_load = pci_device_post_load,
-    .fields = (const VMStateField[]){
-        VMSTATE_VBUFFER_UINT32(config, PCIDevice, 0, NULL, config_size),
-        VMSTATE_UINT8(irq_level, PCIDevice),
-        VMSTATE_END_OF_LIST(),
-    },
+    .fields =
+        (const VMStateField[]){
+            VMSTATE_VBUFFER_UINT32(config, PCIDevice, 0, NULL, config_size),
+            VMSTATE_UINT8(irq_level, PCIDevice),
+            VMSTATE_END_OF_LIST(),
+        },
 };
 
 static const DeviceTypeInfo pci_device_info = {
@@ -646,8 +644,8 @@ static char *pci_get_dev_path(DeviceState *qdev)
     PCIDevice *dev = (PCIDevice *)qdev;
     char *s;
 
-    if (asprintf(&s, "0000:%02x:%02x.%x", dev->bus ? dev->bus->bus_num : 0,
-                 PCI_SLOT(dev->devfn), PCI_FUNC(dev->devfn)) < 0) {
+    if (asprintf(&s, "0000:%02x:%02x.%x", dev->bus ? dev->bus->bus_num : 0, PCI_SLOT(dev->devfn),
+                 PCI_FUNC(dev->devfn)) < 0) {
         abort();
     }
     return s;
@@ -668,8 +666,7 @@ static void pci_print_dev(FILE *out, DeviceState *qdev, int indent)
         PCIIORegion *r = &dev->io_regions[n];
         if (r->size) {
             fprintf(out, "%*sbar %d: %s at 0x%" PRIx64 " [0x%" PRIx64 "]\n", indent, "", n,
-                    (r->type & PCI_BASE_ADDRESS_SPACE_IO) ? "i/o" : "mem",
-                    r->addr, r->size - 1);
+                    (r->type & PCI_BASE_ADDRESS_SPACE_IO) ? "i/o" : "mem", r->addr, r->size - 1);
         }
     }
 }
@@ -687,13 +684,13 @@ static const char *pci_class_name(uint16_t class_id)
         uint16_t id;
         const char *name;
     } names[] = {
-        { 0x0100, "SCSI controller" },  { 0x0101, "IDE controller" },
-        { 0x0106, "SATA controller" },  { 0x0180, "Storage controller" },
+        { 0x0100, "SCSI controller" },     { 0x0101, "IDE controller" },
+        { 0x0106, "SATA controller" },     { 0x0180, "Storage controller" },
         { 0x0200, "Ethernet controller" }, { 0x0300, "VGA controller" },
-        { 0x0380, "Display controller" }, { 0x0401, "Audio controller" },
-        { 0x0600, "Host bridge" },      { 0x0601, "ISA bridge" },
-        { 0x0604, "PCI bridge" },       { 0x0680, "Bridge" },
-        { 0x0c03, "USB controller" },   { 0x0c05, "SMBus" },
+        { 0x0380, "Display controller" },  { 0x0401, "Audio controller" },
+        { 0x0600, "Host bridge" },         { 0x0601, "ISA bridge" },
+        { 0x0604, "PCI bridge" },          { 0x0680, "Bridge" },
+        { 0x0c03, "USB controller" },      { 0x0c05, "SMBus" },
     };
     for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
         if (names[i].id == class_id) {
@@ -747,12 +744,11 @@ void pci_print_info(FILE *out, PCIBus *bus)
             /* show what the guest programmed, and whether it decodes */
             base = n == PCI_ROM_SLOT ? pci_get_long(dev->config + PCI_ROM_ADDRESS) &
                                            PCI_ROM_ADDRESS_MASK & 0xffffffffu
-                   : io ? pci_get_long(dev->config + pci_bar_offset(n)) & ~(pcibus_t)3 &
-                              0xffffffffu
+                   : io ? pci_get_long(dev->config + pci_bar_offset(n)) & ~(pcibus_t)3 & 0xffffffffu
                    : (r->type & PCI_BASE_ADDRESS_MEM_TYPE_64)
                        ? pci_get_quad(dev->config + pci_bar_offset(n)) & PCI_BASE_ADDRESS_MEM_MASK
-                       : pci_get_long(dev->config + pci_bar_offset(n)) &
-                             PCI_BASE_ADDRESS_MEM_MASK & 0xffffffffu;
+                       : pci_get_long(dev->config + pci_bar_offset(n)) & PCI_BASE_ADDRESS_MEM_MASK &
+                             0xffffffffu;
             mapped = r->addr != PCI_BAR_UNMAPPED;
             if (n == PCI_ROM_SLOT) {
                 fprintf(out, "      %s: ", label);
@@ -760,17 +756,17 @@ void pci_print_info(FILE *out, PCIBus *bus)
                 fprintf(out, "      %s%d: ", label, n);
             }
             if (io) {
-                fprintf(out, "I/O at 0x%04" PRIx64 " [0x%04" PRIx64 "]", base,
-                        base + r->size - 1);
+                fprintf(out, "I/O at 0x%04" PRIx64 " [0x%04" PRIx64 "]", base, base + r->size - 1);
             } else {
                 fprintf(out, "%s%s memory at 0x%08" PRIx64 " [0x%08" PRIx64 "]",
                         (r->type & PCI_BASE_ADDRESS_MEM_TYPE_64) ? "64 bit" : "32 bit",
                         (r->type & PCI_BASE_ADDRESS_MEM_PREFETCH) ? " prefetchable" : "", base,
                         base + r->size - 1);
             }
-            fprintf(out, "%s.\n", mapped ? "" : (cmd & (io ? PCI_COMMAND_IO : PCI_COMMAND_MEMORY))
-                                                    ? " (not mapped)"
-                                                    : " (disabled)");
+            fprintf(out, "%s.\n",
+                    mapped                                               ? ""
+                    : (cmd & (io ? PCI_COMMAND_IO : PCI_COMMAND_MEMORY)) ? " (not mapped)"
+                                                                         : " (disabled)");
         }
         fprintf(out, "      id \"%s\"\n", dev->qdev.id ? dev->qdev.id : "");
     }

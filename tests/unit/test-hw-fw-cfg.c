@@ -19,8 +19,8 @@
 #include "util/main-loop.h"
 
 #define RAM_SIZE (1u << 20)
-#define DESC 0x1000
-#define BUF 0x2000
+#define DESC     0x1000
+#define BUF      0x2000
 
 static MemoryRegion ram;
 static uint8_t *ram_ptr;
@@ -181,7 +181,8 @@ static void test_basics(void)
         s8[i] = (char)inb(0x514 + i);
     }
     tap_ok(strcmp(s8, "QEMU CFG") == 0, "the DMA address register reads \"QEMU CFG\"");
-    tap_ok(__builtin_bswap32(inl(0x514)) == 0x51454d55 && __builtin_bswap32(inl(0x518)) == 0x20434647,
+    tap_ok(__builtin_bswap32(inl(0x514)) == 0x51454d55 &&
+               __builtin_bswap32(inl(0x518)) == 0x20434647,
            "as big-endian dwords 0x51454d55 0x20434647");
 }
 
@@ -201,8 +202,8 @@ static void test_directory(void)
     cfg_read(files, n * sizeof(FWCfgFile));
     for (uint32_t i = 0; i < n; i++) {
         uint32_t size = be32((uint8_t *)&files[i].size);
-        uint16_t sel = (uint16_t)(((uint8_t *)&files[i].select)[0] << 8 |
-                                  ((uint8_t *)&files[i].select)[1]);
+        uint16_t sel =
+            (uint16_t)(((uint8_t *)&files[i].select)[0] << 8 | ((uint8_t *)&files[i].select)[1]);
         if (i && strcmp(files[i - 1].name, files[i].name) >= 0) {
             sorted = false;
         }
@@ -281,8 +282,7 @@ static void test_dma(void)
     tap_ok(c == FW_CFG_DMA_CTL_ERROR && writable[10] == 0xaa && wcb_calls == 1,
            "a write running past the end is refused whole");
 
-    c = dma(FW_CFG_DMA_CTL_SELECT | FW_CFG_DMA_CTL_READ | (uint32_t)boot << 16, 8,
-            0x40000000ull);
+    c = dma(FW_CFG_DMA_CTL_SELECT | FW_CFG_DMA_CTL_READ | (uint32_t)boot << 16, 8, 0x40000000ull);
     tap_ok(c == FW_CFG_DMA_CTL_ERROR, "a read into unassigned memory sets the error bit");
     c = dma(FW_CFG_DMA_CTL_SELECT | FW_CFG_DMA_CTL_READ | (uint32_t)boot << 16, 8,
             0x100000000ull + BUF);

@@ -23,8 +23,8 @@
 #include "tap.h"
 #include "util/main-loop.h"
 
-#define RAM_SIZE (16u << 20)
-#define BIOS_SIZE 0x20000u
+#define RAM_SIZE   (16u << 20)
+#define BIOS_SIZE  0x20000u
 #define TEST_MAGIC 0xcafef00du
 
 /* ---- guest-side accessors ---- */
@@ -153,9 +153,7 @@ static uint64_t tdev_io_read(void *opaque, hwaddr addr, unsigned size)
     return 0x5a5a;
 }
 
-static void tdev_io_write(void *opaque, hwaddr addr, uint64_t data, unsigned size)
-{
-}
+static void tdev_io_write(void *opaque, hwaddr addr, uint64_t data, unsigned size) {}
 
 static const MemoryRegionOps tdev_io_ops = {
     .read = tdev_io_read,
@@ -195,8 +193,8 @@ static bool tdev_realize(DeviceState *dev, Error **errp)
     rom[1] = 0xaa;
     pci_register_bar(&s->parent, 0, PCI_BASE_ADDRESS_SPACE_MEMORY, &s->mmio);
     pci_register_bar(&s->parent, 1, PCI_BASE_ADDRESS_SPACE_IO, &s->io);
-    pci_register_bar(&s->parent, 2,
-                     PCI_BASE_ADDRESS_MEM_TYPE_64 | PCI_BASE_ADDRESS_MEM_PREFETCH, &s->mmio64);
+    pci_register_bar(&s->parent, 2, PCI_BASE_ADDRESS_MEM_TYPE_64 | PCI_BASE_ADDRESS_MEM_PREFETCH,
+                     &s->mmio64);
     pci_register_bar(&s->parent, PCI_ROM_SLOT, PCI_BASE_ADDRESS_SPACE_MEMORY, &s->rom);
     return pci_add_capability(&s->parent, PCI_CAP_ID_VNDR, 0, 8, errp) > 0;
 }
@@ -218,11 +216,12 @@ static const VMStateDescription vmstate_tdev = {
     .name = "test-pci-dev",
     .version_id = 1,
     .minimum_version_id = 1,
-    .fields = (const VMStateField[]){
-        VMSTATE_PCI_DEVICE(parent, TestPCIState),
-        VMSTATE_UINT32(scratch, TestPCIState),
-        VMSTATE_END_OF_LIST(),
-    },
+    .fields =
+        (const VMStateField[]){
+            VMSTATE_PCI_DEVICE(parent, TestPCIState),
+            VMSTATE_UINT32(scratch, TestPCIState),
+            VMSTATE_END_OF_LIST(),
+        },
 };
 
 static const PCIDeviceClass tdev_class = {
@@ -326,7 +325,8 @@ static void test_config_mechanism(void)
     tap_ok(inl(0xcfc) == 0x12378086, "00.0 is the i440FX (8086:1237)");
     tap_ok(inl(0xcf8) == 0x80000000, "CONFIG_ADDRESS reads back");
     tap_ok(cfg_readl(1, 0) == 0x70008086, "01.0 is the PIIX3 ISA bridge (8086:7000)");
-    tap_ok(cfg_readw(0, 0x0a) == PCI_CLASS_BRIDGE_HOST && cfg_readw(1, 0x0a) == PCI_CLASS_BRIDGE_ISA,
+    tap_ok(cfg_readw(0, 0x0a) == PCI_CLASS_BRIDGE_HOST &&
+               cfg_readw(1, 0x0a) == PCI_CLASS_BRIDGE_ISA,
            "class codes: host bridge, ISA bridge");
     tap_ok(cfg_readb(1, PCI_HEADER_TYPE) == 0x80 && cfg_readb(0, PCI_HEADER_TYPE) == 0x00,
            "PIIX3 is multi-function, the i440FX is not");
@@ -359,7 +359,8 @@ static void test_config_mechanism(void)
     cfg_writeb(3, PCI_INTERRUPT_LINE, 0x0b);
     tap_ok(cfg_readb(3, PCI_INTERRUPT_PIN) == 1 && cfg_readb(3, PCI_INTERRUPT_LINE) == 0x0b,
            "interrupt line is writable, the pin is not");
-    tap_ok(cfg_readw(3, PCI_SUBSYSTEM_VENDOR_ID) == 0x1af4 && cfg_readw(3, PCI_SUBSYSTEM_ID) == 0x1100,
+    tap_ok(cfg_readw(3, PCI_SUBSYSTEM_VENDOR_ID) == 0x1af4 &&
+               cfg_readw(3, PCI_SUBSYSTEM_ID) == 0x1100,
            "subsystem IDs");
     uint8_t cap = cfg_readb(3, PCI_CAPABILITY_LIST);
     tap_ok((cfg_readw(3, PCI_STATUS) & PCI_STATUS_CAP_LIST) && cap >= 0x40 &&
@@ -498,8 +499,7 @@ static void test_pam(void)
     tap_ok(readb(0xf1234) == ram_ptr[0xf1234], "read-only: reads come from RAM");
     uint8_t before = ram_ptr[0xf0010];
     writeb(0xf0010, before ^ 0x5a);
-    tap_ok(ram_ptr[0xf0010] == before && readb(0xf0010) == before,
-           "read-only: writes are dropped");
+    tap_ok(ram_ptr[0xf0010] == before && readb(0xf0010) == before, "read-only: writes are dropped");
     cfg_writeb(0, I440FX_PAM, 0x30);
     writeb(0xf0010, 0xa5);
     tap_ok(ram_ptr[0xf0010] == 0xa5 && readb(0xf0010) == 0xa5, "read-write: RAM");

@@ -23,13 +23,13 @@
 
 #define TYPE_PIIX3 "PIIX3"
 
-#define PIIX3_PIRQC 0x60 /* PIRQRC[A:D], 4 registers */
-#define PIIX3_NUM_PIRQS 4
+#define PIIX3_PIRQC        0x60 /* PIRQRC[A:D], 4 registers */
+#define PIIX3_NUM_PIRQS    4
 #define PIIX3_PIRQ_DISABLE 0x80
-#define PIIX3_RCR_PORT 0xcf9
-#define PIIX3_RCR_SRST 0x02 /* system (hard) reset */
-#define PIIX3_RCR_RCPU 0x04 /* reset CPU: writing 1 starts the reset */
-#define PIIX3_RESET_GPIO "reset-request"
+#define PIIX3_RCR_PORT     0xcf9
+#define PIIX3_RCR_SRST     0x02 /* system (hard) reset */
+#define PIIX3_RCR_RCPU     0x04 /* reset CPU: writing 1 starts the reset */
+#define PIIX3_RESET_GPIO   "reset-request"
 
 typedef struct PIIX3State {
     PCIDevice parent;

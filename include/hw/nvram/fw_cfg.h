@@ -42,68 +42,68 @@
 #define TYPE_FW_CFG_IO "fw_cfg_io"
 
 /* Generic keys. */
-#define FW_CFG_SIGNATURE 0x00
-#define FW_CFG_ID 0x01
-#define FW_CFG_UUID 0x02
-#define FW_CFG_RAM_SIZE 0x03
-#define FW_CFG_NOGRAPHIC 0x04
-#define FW_CFG_NB_CPUS 0x05
-#define FW_CFG_MACHINE_ID 0x06
-#define FW_CFG_KERNEL_ADDR 0x07
-#define FW_CFG_KERNEL_SIZE 0x08
-#define FW_CFG_KERNEL_CMDLINE 0x09
-#define FW_CFG_INITRD_ADDR 0x0a
-#define FW_CFG_INITRD_SIZE 0x0b
-#define FW_CFG_BOOT_DEVICE 0x0c
-#define FW_CFG_NUMA 0x0d
-#define FW_CFG_BOOT_MENU 0x0e
-#define FW_CFG_MAX_CPUS 0x0f
-#define FW_CFG_KERNEL_ENTRY 0x10
-#define FW_CFG_KERNEL_DATA 0x11
-#define FW_CFG_INITRD_DATA 0x12
-#define FW_CFG_CMDLINE_ADDR 0x13
-#define FW_CFG_CMDLINE_SIZE 0x14
-#define FW_CFG_CMDLINE_DATA 0x15
-#define FW_CFG_SETUP_ADDR 0x16
-#define FW_CFG_SETUP_SIZE 0x17
-#define FW_CFG_SETUP_DATA 0x18
-#define FW_CFG_FILE_DIR 0x19
-#define FW_CFG_FILE_FIRST 0x20
+#define FW_CFG_SIGNATURE          0x00
+#define FW_CFG_ID                 0x01
+#define FW_CFG_UUID               0x02
+#define FW_CFG_RAM_SIZE           0x03
+#define FW_CFG_NOGRAPHIC          0x04
+#define FW_CFG_NB_CPUS            0x05
+#define FW_CFG_MACHINE_ID         0x06
+#define FW_CFG_KERNEL_ADDR        0x07
+#define FW_CFG_KERNEL_SIZE        0x08
+#define FW_CFG_KERNEL_CMDLINE     0x09
+#define FW_CFG_INITRD_ADDR        0x0a
+#define FW_CFG_INITRD_SIZE        0x0b
+#define FW_CFG_BOOT_DEVICE        0x0c
+#define FW_CFG_NUMA               0x0d
+#define FW_CFG_BOOT_MENU          0x0e
+#define FW_CFG_MAX_CPUS           0x0f
+#define FW_CFG_KERNEL_ENTRY       0x10
+#define FW_CFG_KERNEL_DATA        0x11
+#define FW_CFG_INITRD_DATA        0x12
+#define FW_CFG_CMDLINE_ADDR       0x13
+#define FW_CFG_CMDLINE_SIZE       0x14
+#define FW_CFG_CMDLINE_DATA       0x15
+#define FW_CFG_SETUP_ADDR         0x16
+#define FW_CFG_SETUP_SIZE         0x17
+#define FW_CFG_SETUP_DATA         0x18
+#define FW_CFG_FILE_DIR           0x19
+#define FW_CFG_FILE_FIRST         0x20
 #define FW_CFG_FILE_SLOTS_DEFAULT 0x20
 
 #define FW_CFG_WRITE_CHANNEL 0x4000
-#define FW_CFG_ARCH_LOCAL 0x8000
-#define FW_CFG_ENTRY_MASK ((uint16_t)~(FW_CFG_WRITE_CHANNEL | FW_CFG_ARCH_LOCAL))
-#define FW_CFG_INVALID 0xffff
+#define FW_CFG_ARCH_LOCAL    0x8000
+#define FW_CFG_ENTRY_MASK    ((uint16_t) ~(FW_CFG_WRITE_CHANNEL | FW_CFG_ARCH_LOCAL))
+#define FW_CFG_INVALID       0xffff
 
 /* x86 architecture-specific keys (FW_CFG_ARCH_LOCAL + n). */
-#define FW_CFG_ACPI_TABLES (FW_CFG_ARCH_LOCAL + 0)
+#define FW_CFG_ACPI_TABLES    (FW_CFG_ARCH_LOCAL + 0)
 #define FW_CFG_SMBIOS_ENTRIES (FW_CFG_ARCH_LOCAL + 1)
-#define FW_CFG_IRQ0_OVERRIDE (FW_CFG_ARCH_LOCAL + 2)
-#define FW_CFG_E820_TABLE (FW_CFG_ARCH_LOCAL + 3)
-#define FW_CFG_HPET (FW_CFG_ARCH_LOCAL + 4)
+#define FW_CFG_IRQ0_OVERRIDE  (FW_CFG_ARCH_LOCAL + 2)
+#define FW_CFG_E820_TABLE     (FW_CFG_ARCH_LOCAL + 3)
+#define FW_CFG_HPET           (FW_CFG_ARCH_LOCAL + 4)
 
 /* FW_CFG_ID bits. */
-#define FW_CFG_VERSION 0x01
+#define FW_CFG_VERSION     0x01
 #define FW_CFG_VERSION_DMA 0x02
 
 /* FWCfgDmaAccess.control bits. */
-#define FW_CFG_DMA_CTL_ERROR 0x01
-#define FW_CFG_DMA_CTL_READ 0x02
-#define FW_CFG_DMA_CTL_SKIP 0x04
+#define FW_CFG_DMA_CTL_ERROR  0x01
+#define FW_CFG_DMA_CTL_READ   0x02
+#define FW_CFG_DMA_CTL_SKIP   0x04
 #define FW_CFG_DMA_CTL_SELECT 0x08
-#define FW_CFG_DMA_CTL_WRITE 0x10
-#define FW_CFG_DMA_SIGNATURE 0x51454d5520434647ull /* "QEMU CFG" */
+#define FW_CFG_DMA_CTL_WRITE  0x10
+#define FW_CFG_DMA_SIGNATURE  0x51454d5520434647ull /* "QEMU CFG" */
 
 /* x86 ports. */
-#define FW_CFG_IO_BASE 0x510
+#define FW_CFG_IO_BASE     0x510
 #define FW_CFG_DMA_IO_BASE 0x514
 
 #define FW_CFG_MAX_FILE_PATH 56
 
 /* Well-known file names (SeaBIOS reads these). */
-#define FW_CFG_FILE_E820 "etc/e820"
-#define FW_CFG_FILE_BOOTORDER "bootorder"
+#define FW_CFG_FILE_E820           "etc/e820"
+#define FW_CFG_FILE_BOOTORDER      "bootorder"
 #define FW_CFG_FILE_BOOT_FAIL_WAIT "etc/boot-fail-wait"
 
 /* A directory record as the guest sees it (fields big-endian). */
@@ -139,8 +139,8 @@ typedef struct FWCfgState {
     /* DMA target (address_space_memory unless set before realize) */
     AddressSpace *dma_as;
 
-    MemoryRegion comb_io; /* 0x510-0x511: selector + data */
-    MemoryRegion dma_io;  /* 0x514-0x51b */
+    MemoryRegion comb_io;   /* 0x510-0x511: selector + data */
+    MemoryRegion dma_io;    /* 0x514-0x51b */
     FWCfgEntry *entries[2]; /* generic, arch-local; max_entry each */
     uint32_t max_entry;
     uint32_t file_count;

@@ -29,39 +29,39 @@
 #include "hw/pci/pci_host.h"
 
 #define TYPE_I440FX_PCI_HOST_BRIDGE "i440FX-pcihost"
-#define TYPE_I440FX_PCI_DEVICE "i440FX"
+#define TYPE_I440FX_PCI_DEVICE      "i440FX"
 
 /* Config registers of 00.0. */
-#define I440FX_PAM 0x59
+#define I440FX_PAM      0x59
 #define I440FX_PAM_SIZE 7
-#define I440FX_SMRAM 0x72
+#define I440FX_SMRAM    0x72
 
 /* PAM attribute bits of a nibble. */
 #define PAM_RE 0x1
 #define PAM_WE 0x2
 
 /* SMRAM register bits. */
-#define SMRAM_D_OPEN 0x40
-#define SMRAM_D_CLS 0x20
-#define SMRAM_D_LCK 0x10
-#define SMRAM_G_SMRAME 0x08
+#define SMRAM_D_OPEN     0x40
+#define SMRAM_D_CLS      0x20
+#define SMRAM_D_LCK      0x10
+#define SMRAM_G_SMRAME   0x08
 #define SMRAM_C_BASE_SEG 0x02 /* fixed: 0xa0000 */
 
 /* PAM segments: 0xf0000 (64 KiB) and twelve 16 KiB ones from 0xc0000. */
 #define PAM_NUM_SEGMENTS 13
-#define PAM_BIOS_BASE 0xf0000
-#define PAM_BIOS_SIZE 0x10000
-#define PAM_EXPAN_BASE 0xc0000
-#define PAM_EXPAN_SIZE 0x4000
+#define PAM_BIOS_BASE    0xf0000
+#define PAM_BIOS_SIZE    0x10000
+#define PAM_EXPAN_BASE   0xc0000
+#define PAM_EXPAN_SIZE   0x4000
 
 #define I440FX_PCI_HOLE_END 0x100000000ull
 
 /* The four views of one PAM segment; exactly one is enabled. */
 typedef enum PAMMode {
-    PAM_MODE_PCI = 0,   /* RE=0 WE=0: reads and writes go to PCI (the ROM) */
-    PAM_MODE_RO = 1,    /* RE=1 WE=0: reads from RAM, writes go to PCI */
-    PAM_MODE_WO = 2,    /* RE=0 WE=1: reads from PCI, writes to RAM */
-    PAM_MODE_RW = 3,    /* RE=1 WE=1: RAM */
+    PAM_MODE_PCI = 0, /* RE=0 WE=0: reads and writes go to PCI (the ROM) */
+    PAM_MODE_RO = 1,  /* RE=1 WE=0: reads from RAM, writes go to PCI */
+    PAM_MODE_WO = 2,  /* RE=0 WE=1: reads from PCI, writes to RAM */
+    PAM_MODE_RW = 3,  /* RE=1 WE=1: RAM */
 } PAMMode;
 
 typedef struct I440FXState I440FXState;
@@ -90,7 +90,7 @@ typedef struct I440FXHost {
     uint64_t above_4g_mem_size;
     uint64_t pci_hole64_size;
     MemoryRegion own_pci_memory; /* used when "pci-memory" is not given */
-    MemoryRegion master_abort; /* PCI memory nobody claims: all-ones */
+    MemoryRegion master_abort;   /* PCI memory nobody claims: all-ones */
     MemoryRegion pci_hole;
     MemoryRegion pci_hole64;
     AddressSpace pci_as; /* the PCI memory view (write-only PAM reads) */

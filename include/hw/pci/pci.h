@@ -59,101 +59,101 @@ typedef uint64_t pcibus_t;
 #define PCI_BAR_UNMAPPED ((pcibus_t)-1)
 
 /* devfn */
-#define PCI_DEVFN(slot, fn) ((((slot) & 0x1f) << 3) | ((fn) & 7))
-#define PCI_SLOT(devfn) (((devfn) >> 3) & 0x1f)
-#define PCI_FUNC(devfn) ((devfn) & 7)
-#define PCI_SLOT_MAX 32
-#define PCI_FUNC_MAX 8
-#define PCI_DEVFN_MAX 256
+#define PCI_DEVFN(slot, fn) ((((slot)&0x1f) << 3) | ((fn)&7))
+#define PCI_SLOT(devfn)     (((devfn) >> 3) & 0x1f)
+#define PCI_FUNC(devfn)     ((devfn)&7)
+#define PCI_SLOT_MAX        32
+#define PCI_FUNC_MAX        8
+#define PCI_DEVFN_MAX       256
 
 /* Config space sizes. */
 #define PCI_CONFIG_HEADER_SIZE 0x40
-#define PCI_CONFIG_SPACE_SIZE 0x100
+#define PCI_CONFIG_SPACE_SIZE  0x100
 #define PCIE_CONFIG_SPACE_SIZE 0x1000
 
 /* Type 0 header registers. */
-#define PCI_VENDOR_ID 0x00
-#define PCI_DEVICE_ID 0x02
-#define PCI_COMMAND 0x04
-#define PCI_COMMAND_IO 0x0001
-#define PCI_COMMAND_MEMORY 0x0002
-#define PCI_COMMAND_MASTER 0x0004
-#define PCI_COMMAND_SPECIAL 0x0008
-#define PCI_COMMAND_PARITY 0x0040
-#define PCI_COMMAND_SERR 0x0100
-#define PCI_COMMAND_INTX_DISABLE 0x0400
-#define PCI_STATUS 0x06
-#define PCI_STATUS_INTERRUPT 0x0008
-#define PCI_STATUS_CAP_LIST 0x0010
-#define PCI_STATUS_66MHZ 0x0020
-#define PCI_STATUS_FAST_BACK 0x0080
-#define PCI_STATUS_PARITY 0x0100
-#define PCI_STATUS_DEVSEL_MEDIUM 0x0200
-#define PCI_STATUS_SIG_TARGET_ABORT 0x0800
-#define PCI_STATUS_REC_TARGET_ABORT 0x1000
-#define PCI_STATUS_REC_MASTER_ABORT 0x2000
-#define PCI_STATUS_SIG_SYSTEM_ERROR 0x4000
-#define PCI_STATUS_DETECTED_PARITY 0x8000
-#define PCI_REVISION_ID 0x08
-#define PCI_CLASS_PROG 0x09
-#define PCI_CLASS_DEVICE 0x0a
-#define PCI_CACHE_LINE_SIZE 0x0c
-#define PCI_LATENCY_TIMER 0x0d
-#define PCI_HEADER_TYPE 0x0e
-#define PCI_HEADER_TYPE_NORMAL 0x00
-#define PCI_HEADER_TYPE_BRIDGE 0x01
+#define PCI_VENDOR_ID                  0x00
+#define PCI_DEVICE_ID                  0x02
+#define PCI_COMMAND                    0x04
+#define PCI_COMMAND_IO                 0x0001
+#define PCI_COMMAND_MEMORY             0x0002
+#define PCI_COMMAND_MASTER             0x0004
+#define PCI_COMMAND_SPECIAL            0x0008
+#define PCI_COMMAND_PARITY             0x0040
+#define PCI_COMMAND_SERR               0x0100
+#define PCI_COMMAND_INTX_DISABLE       0x0400
+#define PCI_STATUS                     0x06
+#define PCI_STATUS_INTERRUPT           0x0008
+#define PCI_STATUS_CAP_LIST            0x0010
+#define PCI_STATUS_66MHZ               0x0020
+#define PCI_STATUS_FAST_BACK           0x0080
+#define PCI_STATUS_PARITY              0x0100
+#define PCI_STATUS_DEVSEL_MEDIUM       0x0200
+#define PCI_STATUS_SIG_TARGET_ABORT    0x0800
+#define PCI_STATUS_REC_TARGET_ABORT    0x1000
+#define PCI_STATUS_REC_MASTER_ABORT    0x2000
+#define PCI_STATUS_SIG_SYSTEM_ERROR    0x4000
+#define PCI_STATUS_DETECTED_PARITY     0x8000
+#define PCI_REVISION_ID                0x08
+#define PCI_CLASS_PROG                 0x09
+#define PCI_CLASS_DEVICE               0x0a
+#define PCI_CACHE_LINE_SIZE            0x0c
+#define PCI_LATENCY_TIMER              0x0d
+#define PCI_HEADER_TYPE                0x0e
+#define PCI_HEADER_TYPE_NORMAL         0x00
+#define PCI_HEADER_TYPE_BRIDGE         0x01
 #define PCI_HEADER_TYPE_MULTI_FUNCTION 0x80
-#define PCI_BIST 0x0f
-#define PCI_BASE_ADDRESS_0 0x10
-#define PCI_BASE_ADDRESS_SPACE_IO 0x01
-#define PCI_BASE_ADDRESS_SPACE_MEMORY 0x00
-#define PCI_BASE_ADDRESS_MEM_TYPE_32 0x00
-#define PCI_BASE_ADDRESS_MEM_TYPE_64 0x04
-#define PCI_BASE_ADDRESS_MEM_PREFETCH 0x08
-#define PCI_BASE_ADDRESS_MEM_MASK (~(pcibus_t)0x0f)
-#define PCI_BASE_ADDRESS_IO_MASK (~(pcibus_t)0x03)
-#define PCI_CARDBUS_CIS 0x28
-#define PCI_SUBSYSTEM_VENDOR_ID 0x2c
-#define PCI_SUBSYSTEM_ID 0x2e
-#define PCI_ROM_ADDRESS 0x30
-#define PCI_ROM_ADDRESS_ENABLE 0x01
-#define PCI_ROM_ADDRESS_MASK (~(pcibus_t)0x7ff)
-#define PCI_CAPABILITY_LIST 0x34
-#define PCI_INTERRUPT_LINE 0x3c
-#define PCI_INTERRUPT_PIN 0x3d
-#define PCI_MIN_GNT 0x3e
-#define PCI_MAX_LAT 0x3f
+#define PCI_BIST                       0x0f
+#define PCI_BASE_ADDRESS_0             0x10
+#define PCI_BASE_ADDRESS_SPACE_IO      0x01
+#define PCI_BASE_ADDRESS_SPACE_MEMORY  0x00
+#define PCI_BASE_ADDRESS_MEM_TYPE_32   0x00
+#define PCI_BASE_ADDRESS_MEM_TYPE_64   0x04
+#define PCI_BASE_ADDRESS_MEM_PREFETCH  0x08
+#define PCI_BASE_ADDRESS_MEM_MASK      (~(pcibus_t)0x0f)
+#define PCI_BASE_ADDRESS_IO_MASK       (~(pcibus_t)0x03)
+#define PCI_CARDBUS_CIS                0x28
+#define PCI_SUBSYSTEM_VENDOR_ID        0x2c
+#define PCI_SUBSYSTEM_ID               0x2e
+#define PCI_ROM_ADDRESS                0x30
+#define PCI_ROM_ADDRESS_ENABLE         0x01
+#define PCI_ROM_ADDRESS_MASK           (~(pcibus_t)0x7ff)
+#define PCI_CAPABILITY_LIST            0x34
+#define PCI_INTERRUPT_LINE             0x3c
+#define PCI_INTERRUPT_PIN              0x3d
+#define PCI_MIN_GNT                    0x3e
+#define PCI_MAX_LAT                    0x3f
 
 /* Capability IDs (the first byte of each capability). */
-#define PCI_CAP_ID_PM 0x01
-#define PCI_CAP_ID_MSI 0x05
-#define PCI_CAP_ID_VNDR 0x09
-#define PCI_CAP_ID_EXP 0x10
-#define PCI_CAP_ID_MSIX 0x11
+#define PCI_CAP_ID_PM     0x01
+#define PCI_CAP_ID_MSI    0x05
+#define PCI_CAP_ID_VNDR   0x09
+#define PCI_CAP_ID_EXP    0x10
+#define PCI_CAP_ID_MSIX   0x11
 #define PCI_CAP_LIST_NEXT 1
 
 /* BAR slots: 6 BARs, then the expansion ROM. */
-#define PCI_NUM_BARS 6
-#define PCI_ROM_SLOT 6
+#define PCI_NUM_BARS    6
+#define PCI_ROM_SLOT    6
 #define PCI_NUM_REGIONS 7
 
 #define PCI_NUM_PINS 4 /* INTA..INTD */
 
 /* Vendors and devices the PC uses. */
-#define PCI_VENDOR_ID_INTEL 0x8086
-#define PCI_DEVICE_ID_INTEL_82441 0x1237     /* i440FX host bridge */
-#define PCI_DEVICE_ID_INTEL_82371SB_0 0x7000 /* PIIX3 ISA bridge */
-#define PCI_VENDOR_ID_REDHAT_QUMRANET 0x1af4
+#define PCI_VENDOR_ID_INTEL              0x8086
+#define PCI_DEVICE_ID_INTEL_82441        0x1237 /* i440FX host bridge */
+#define PCI_DEVICE_ID_INTEL_82371SB_0    0x7000 /* PIIX3 ISA bridge */
+#define PCI_VENDOR_ID_REDHAT_QUMRANET    0x1af4
 #define PCI_SUBVENDOR_ID_REDHAT_QUMRANET 0x1af4
-#define PCI_SUBDEVICE_ID_QEMU 0x1100
+#define PCI_SUBDEVICE_ID_QEMU            0x1100
 
 /* Class codes (base class << 8 | subclass). */
-#define PCI_CLASS_STORAGE_IDE 0x0101
+#define PCI_CLASS_STORAGE_IDE      0x0101
 #define PCI_CLASS_NETWORK_ETHERNET 0x0200
-#define PCI_CLASS_DISPLAY_VGA 0x0300
-#define PCI_CLASS_BRIDGE_HOST 0x0600
-#define PCI_CLASS_BRIDGE_ISA 0x0601
-#define PCI_CLASS_OTHERS 0xff00
+#define PCI_CLASS_DISPLAY_VGA      0x0300
+#define PCI_CLASS_BRIDGE_HOST      0x0600
+#define PCI_CLASS_BRIDGE_ISA       0x0601
+#define PCI_CLASS_OTHERS           0xff00
 
 typedef struct PCIBus PCIBus;
 typedef struct PCIDevice PCIDevice;
@@ -164,12 +164,12 @@ typedef struct PCIDeviceClass {
     uint16_t vendor_id;
     uint16_t device_id;
     uint8_t revision;
-    uint16_t class_id;   /* base class << 8 | subclass */
+    uint16_t class_id; /* base class << 8 | subclass */
     uint8_t prog_if;
     uint16_t subsystem_vendor_id; /* 0: none */
     uint16_t subsystem_id;
-    bool multifunction;  /* sets bit 7 of the header type */
-    bool pcie;           /* 4 KiB extended config space */
+    bool multifunction; /* sets bit 7 of the header type */
+    bool pcie;          /* 4 KiB extended config space */
     /* 0 = no INTx, 1..4 = INTA..INTD (the pin register's value) */
     uint8_t interrupt_pin;
     /* NULL: pci_default_read_config / pci_default_write_config */
@@ -276,8 +276,7 @@ pcibus_t pci_get_bar_addr(PCIDevice *dev, int n);
 /* Add a capability of size bytes at offset (0: first free dword after the
  * header); returns the offset, or -1 with an error if it does not fit or
  * overlaps. Its bytes become read-only: the device sets wmask bits. */
-int pci_add_capability(PCIDevice *dev, uint8_t cap_id, uint8_t offset, uint8_t size,
-                       Error **errp);
+int pci_add_capability(PCIDevice *dev, uint8_t cap_id, uint8_t offset, uint8_t size, Error **errp);
 /* Offset of the first capability with that id, 0 if none. */
 uint8_t pci_find_capability(PCIDevice *dev, uint8_t cap_id);
 

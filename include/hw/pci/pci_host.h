@@ -29,7 +29,7 @@
 
 #define PCI_HOST_CONFIG_ADDR_PORT 0xcf8
 #define PCI_HOST_CONFIG_DATA_PORT 0xcfc
-#define PCI_HOST_CONFIG_ENABLE 0x80000000u
+#define PCI_HOST_CONFIG_ENABLE    0x80000000u
 
 typedef struct PCIHostState {
     SysBusDevice parent;
