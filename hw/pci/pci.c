@@ -359,6 +359,32 @@ pcibus_t pci_get_bar_addr(PCIDevice *dev, int n)
     return dev->io_regions[n].addr;
 }
 
+/* ---- DMA ---- */
+
+AddressSpace *pci_get_dma_as(PCIDevice *dev)
+{
+    return dev->bus && dev->bus->dma_as ? dev->bus->dma_as : &address_space_memory;
+}
+
+MemTxResult pci_dma_rw(PCIDevice *dev, hwaddr addr, void *buf, hwaddr len, bool is_write)
+{
+    MemTxAttrs attrs = MEMTXATTRS_UNSPECIFIED;
+
+    if (!dev->config || !(pci_get_word(dev->config + PCI_COMMAND) & PCI_COMMAND_MASTER)) {
+        log_mask_printf(LOG_GUEST_ERROR,
+                        "%s: DMA %s of %llu bytes at 0x%llx without bus mastering enabled\n",
+                        dev->name, is_write ? "write" : "read", (unsigned long long)len,
+                        (unsigned long long)addr);
+        if (!is_write) {
+            memset(buf, 0xff, len);
+        }
+        return MEMTX_DECODE_ERROR;
+    }
+    attrs.unspecified = 0;
+    attrs.requester_id = (uint16_t)((dev->bus ? dev->bus->bus_num : 0) << 8 | dev->devfn);
+    return address_space_rw(pci_get_dma_as(dev), addr, attrs, buf, len, is_write);
+}
+
 /* ---- capabilities ---- */
 
 int pci_add_capability(PCIDevice *dev, uint8_t cap_id, uint8_t offset, uint8_t size, Error **errp)

@@ -113,9 +113,12 @@ typedef struct TestPCIState {
     PCIDevice parent;
     MemoryRegion mmio, io, mmio64, rom;
     uint32_t scratch;
+    uint32_t dma_result;
 } TestPCIState;
 
-/* mmio: 0 = magic (ro), 4 = INTx level (rw), 8 = scratch (rw) */
+/* mmio: 0 = magic (ro), 4 = INTx level (rw), 8 = scratch (rw),
+ * 12 = DMA: writing an address stores scratch there (bus master),
+ * 16 = result of the last DMA (MemTxResult) */
 static uint64_t tdev_mmio_read(void *opaque, hwaddr addr, unsigned size)
 {
     TestPCIState *s = opaque;
@@ -127,6 +130,8 @@ static uint64_t tdev_mmio_read(void *opaque, hwaddr addr, unsigned size)
         return s->parent.irq_level;
     case 8:
         return s->scratch;
+    case 16:
+        return s->dma_result;
     }
     return 0;
 }
@@ -139,6 +144,10 @@ static void tdev_mmio_write(void *opaque, hwaddr addr, uint64_t data, unsigned s
         pci_set_irq(&s->parent, data & 1);
     } else if (addr == 8) {
         s->scratch = (uint32_t)data;
+    } else if (addr == 12) {
+        uint8_t b[4] = { (uint8_t)s->scratch, (uint8_t)(s->scratch >> 8),
+                         (uint8_t)(s->scratch >> 16), (uint8_t)(s->scratch >> 24) };
+        s->dma_result = pci_dma_write(&s->parent, (uint32_t)data, b, 4);
     }
 }
 
@@ -419,6 +428,15 @@ static void test_bars(void)
     cfg_writew(3, PCI_COMMAND, PCI_COMMAND_IO | PCI_COMMAND_MEMORY);
     writel(0xfe000008, 0x13572468);
     tap_ok(readl(0xfe000008) == 0x13572468, "MMIO register write/read through the BAR");
+    memset(ram_ptr + 0x5000, 0, 4);
+    writel(0xfe00000c, 0x5000);
+    tap_ok(readl(0x5000) == 0 && readl(0xfe000010) == MEMTX_DECODE_ERROR,
+           "DMA without bus mastering is refused");
+    cfg_writew(3, PCI_COMMAND, PCI_COMMAND_IO | PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER);
+    writel(0xfe00000c, 0x5000);
+    tap_ok(readl(0x5000) == 0x13572468 && readl(0xfe000010) == MEMTX_OK,
+           "with bus mastering the device's DMA reaches RAM");
+    cfg_writew(3, PCI_COMMAND, PCI_COMMAND_IO | PCI_COMMAND_MEMORY);
 
     char *info = pci_format_info(bus);
     tap_ok(info && strstr(info, "Host bridge: PCI device 8086:1237") &&

@@ -224,6 +224,9 @@ struct PCIBus {
     void *irq_opaque;
     int nirq;
     int *irq_count; /* asserted INTx per line */
+    /* where bus-master DMA goes (NULL: address_space_memory); an IOMMU
+     * sets its translated space here */
+    AddressSpace *dma_as;
 };
 
 #define PCI_BUS(qbus) ((PCIBus *)(qbus))
@@ -290,6 +293,23 @@ static inline void pci_irq_deassert(PCIDevice *dev)
 {
     pci_set_irq(dev, 0);
 }
+
+/*
+ * Bus-master DMA by dev into its bus's DMA address space, tagged with its
+ * requester id. While the guest has not set the bus master enable bit
+ * (command bit 2) nothing is transferred: reads fill buf with all-ones,
+ * the access is logged (LOG_GUEST_ERROR) and MEMTX_DECODE_ERROR returned.
+ */
+MemTxResult pci_dma_rw(PCIDevice *dev, hwaddr addr, void *buf, hwaddr len, bool is_write);
+static inline MemTxResult pci_dma_read(PCIDevice *dev, hwaddr addr, void *buf, hwaddr len)
+{
+    return pci_dma_rw(dev, addr, buf, len, false);
+}
+static inline MemTxResult pci_dma_write(PCIDevice *dev, hwaddr addr, const void *buf, hwaddr len)
+{
+    return pci_dma_rw(dev, addr, (void *)buf, len, true);
+}
+AddressSpace *pci_get_dma_as(PCIDevice *dev);
 
 /* The generic config accessors (addr + len within config_size). */
 uint32_t pci_default_read_config(PCIDevice *dev, uint32_t addr, unsigned len);
