@@ -18,6 +18,7 @@
 #include "util/timer.h"
 
 static ISABus *isa_test_bus;
+static qemu_irq *isa_test_lines;
 /* level of each ISA IRQ as last driven, and how many rising edges */
 static int isa_test_irq_level[ISA_NUM_IRQS];
 static int isa_test_irq_raises[ISA_NUM_IRQS];
@@ -34,16 +35,25 @@ static void isa_test_irq_handler(void *opaque, int n, int level)
  * above (otherwise the test connects them itself). */
 static inline void isa_test_init(bool intercept_irqs)
 {
-    qemu_irq *lines;
-
     qemu_clock_set_qtest_mode(true);
     qemu_init_main_loop(&error_abort);
     bql_lock();
     isa_test_bus = isa_bus_new(NULL, get_system_memory(), get_system_io(), &error_abort);
     if (intercept_irqs) {
-        lines = qemu_allocate_irqs(isa_test_irq_handler, NULL, ISA_NUM_IRQS);
-        isa_bus_register_input_irqs(isa_test_bus, lines);
+        isa_test_lines = qemu_allocate_irqs(isa_test_irq_handler, NULL, ISA_NUM_IRQS);
+        isa_bus_register_input_irqs(isa_test_bus, isa_test_lines);
     }
+}
+
+/* Tear down what isa_test_init made (the devices stay, as in a machine). */
+static inline void isa_test_finish(void)
+{
+    isa_bus_register_input_irqs(isa_test_bus, NULL);
+    if (isa_test_lines) {
+        qemu_free_irqs(isa_test_lines, ISA_NUM_IRQS);
+        isa_test_lines = NULL;
+    }
+    bql_unlock();
 }
 
 static inline void outb(uint16_t port, uint8_t v)

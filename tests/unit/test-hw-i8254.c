@@ -282,6 +282,6 @@ int main(void)
     test_channel2_port61();
     test_vmstate();
 
-    bql_unlock();
+    isa_test_finish();
     return tap_done();
 }

@@ -127,6 +127,6 @@ int main(void)
     test_debugcon();
     test_port80();
     test_debug_exit();
-    bql_unlock();
+    isa_test_finish();
     return tap_done();
 }

@@ -314,6 +314,6 @@ int main(void)
     test_vmstate();
     test_other_instances();
 
-    bql_unlock();
+    isa_test_finish();
     return tap_done();
 }

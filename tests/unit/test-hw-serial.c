@@ -266,6 +266,6 @@ int main(void)
     test_com2();
     test_vmstate();
 
-    bql_unlock();
+    isa_test_finish();
     return tap_done();
 }
