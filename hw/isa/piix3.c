@@ -189,6 +189,9 @@ static void piix3_unrealize(DeviceState *dev)
     }
     memory_region_finalize(&s->rcr_mem);
     pci_bus_irqs(s->parent.bus, NULL, NULL, NULL, 0);
+    /* the ISA devices sit behind the bridge: they go with it */
+    isa_bus_delete(s->isa_bus);
+    s->isa_bus = NULL;
 }
 
 static void piix3_reset(DeviceState *dev)

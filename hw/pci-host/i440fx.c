@@ -330,6 +330,11 @@ static void i440fx_host_unrealize(DeviceState *dev)
             memory_region_finalize(owned[i]);
         }
     }
+    /* our PCI memory goes too once the board took its ROM aliases out */
+    if (h->own_pci_memory.initialized && !h->own_pci_memory.subregions &&
+        !memory_region_is_mapped(&h->own_pci_memory)) {
+        memory_region_finalize(&h->own_pci_memory);
+    }
 }
 
 static bool i440fx_host_realize(DeviceState *dev, Error **errp)

@@ -4,6 +4,8 @@
  * include/hw/pci/pci_host.h. The bridge answers only dword accesses to
  * CONFIG_ADDRESS; smaller ones are passed on (PIIX3's 0xcf9) or dropped.
  */
+#include <stdlib.h>
+
 #include "hw/pci/pci_host.h"
 #include "util/log.h"
 
@@ -137,6 +139,12 @@ static void pci_host_instance_finalize(DeviceState *dev)
     }
     memory_region_finalize(&s->conf_mem);
     memory_region_finalize(&s->data_mem);
+    /* qdev_delete removed the bus (and its devices) before this */
+    if (s->bus) {
+        free(s->bus->irq_count);
+        free(s->bus);
+        s->bus = NULL;
+    }
 }
 
 static void pci_host_reset(DeviceState *dev)

@@ -53,8 +53,8 @@ void pci_bus_irqs(PCIBus *bus, pci_set_irq_fn set_irq, pci_map_irq_fn map_irq, v
     bus->set_irq = set_irq;
     bus->map_irq = map_irq;
     bus->irq_opaque = opaque;
-    bus->nirq = nirq;
-    bus->irq_count = pci_calloc(sizeof(int) * (nirq > 0 ? nirq : 1));
+    bus->nirq = nirq > 0 ? nirq : 0;
+    bus->irq_count = nirq > 0 ? pci_calloc(sizeof(int) * nirq) : NULL;
     /* devices already asserting INTx count from now on */
     for (int i = 0; i < PCI_DEVFN_MAX; i++) {
         PCIDevice *d = bus->devices[i];

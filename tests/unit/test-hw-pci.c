@@ -268,6 +268,7 @@ static int isa_level[16];
 static int isa_events;
 static int reset_level, reset_count;
 static qemu_irq *isa_lines;
+static qemu_irq reset_line;
 
 static void isa_irq_handler(void *opaque, int n, int level)
 {
@@ -321,8 +322,8 @@ static void build_machine(void)
     }
     isa_lines = qemu_allocate_irqs(isa_irq_handler, NULL, 16);
     isa_bus_register_input_irqs(piix3_get_isa_bus(piix3), isa_lines);
-    qdev_connect_gpio_out_named(DEVICE(piix3), PIIX3_RESET_GPIO, 0,
-                                qemu_allocate_irq(reset_handler, NULL, 0));
+    reset_line = qemu_allocate_irq(reset_handler, NULL, 0);
+    qdev_connect_gpio_out_named(DEVICE(piix3), PIIX3_RESET_GPIO, 0, reset_line);
     qdev_reset_all_devices();
 }
 
@@ -697,6 +698,11 @@ int main(void)
     test_device_option();
     isa_bus_register_input_irqs(piix3_get_isa_bus(piix3), NULL);
     qemu_free_irqs(isa_lines, 16);
+    memory_region_del_subregion(i440fx_get_pci_memory(host), &isa_bios);
+    qdev_delete(DEVICE(host));
+    qemu_free_irq(reset_line);
+    tap_ok(qdev_first() == NULL && inl(0xcfc) == 0xffffffff && readb(0xf0000) == ram_ptr[0xf0000],
+           "deleting the host bridge removes the bus, its devices and their mappings");
     bql_unlock();
     return tap_done();
 }
