@@ -61,12 +61,12 @@
 #include "util/timer.h"
 
 /* Largest read/write/b64read/b64write: bounds the reply and line buffers. */
-#define QTEST_MAX_XFER (16u << 20)
+#define QTEST_MAX_XFER   (16u << 20)
 /* Largest memset (needs no buffer, but a garbage size must not spin). */
 #define QTEST_MAX_MEMSET (1ull << 30)
 /* A request line longer than this is discarded with a FAIL. */
-#define QTEST_MAX_LINE (2 * (size_t)QTEST_MAX_XFER + 256)
-#define QTEST_MAX_WORDS 8
+#define QTEST_MAX_LINE   (2 * (size_t)QTEST_MAX_XFER + 256)
+#define QTEST_MAX_WORDS  8
 /* Bytes accepted from the chardev per read callback. */
 #define QTEST_READ_CHUNK 65536
 
@@ -175,8 +175,8 @@ static void qtest_sendf(const char *fmt, ...)
     }
 }
 
-#define qtest_ok()         qtest_sendf("OK")
-#define qtest_fail(...)    qtest_sendf("FAIL " __VA_ARGS__)
+#define qtest_ok()      qtest_sendf("OK")
+#define qtest_fail(...) qtest_sendf("FAIL " __VA_ARGS__)
 
 /* ---- Parsing ---- */
 

@@ -30,9 +30,9 @@
 
 #include "libqtest.h"
 
-#define QTEST_DEFAULT_TIMEOUT_S 60
+#define QTEST_DEFAULT_TIMEOUT_S  60
 #define QTEST_CONNECT_TIMEOUT_MS 30000
-#define QTEST_QUIT_WAIT_MS 5000
+#define QTEST_QUIT_WAIT_MS       5000
 
 struct QTestState {
     const QTestTransport *t;
@@ -153,7 +153,8 @@ QTestState *qtest_new_fd(int fd)
     return s;
 }
 
-static void qtest_set_error(QTestState *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void qtest_set_error(QTestState *s, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 static void qtest_set_error(QTestState *s, const char *fmt, ...)
 {
     va_list ap;
@@ -282,9 +283,10 @@ static char *qtest_read_line(QTestState *s)
         }
         n = s->t->recv(s->opaque, s->rbuf + s->rlen, s->rcap - s->rlen, s->timeout_ms);
         if (n <= 0) {
-            qtest_set_error(s, "%s", n == 0 ? "the server closed the connection"
-                                            : errno == ETIMEDOUT ? "no reply (timeout)"
-                                                                 : strerror(errno));
+            qtest_set_error(s, "%s",
+                            n == 0               ? "the server closed the connection"
+                            : errno == ETIMEDOUT ? "no reply (timeout)"
+                                                 : strerror(errno));
             s->dead = true;
             return NULL;
         }
@@ -674,8 +676,8 @@ int64_t qtest_clock_set(QTestState *s, int64_t ns)
 
 static bool qtest_intercept(QTestState *s, const char *cmd, const char *dev, const char *group)
 {
-    char *reply = group ? qtest_cmd(s, "%s %s %s", cmd, dev, group)
-                        : qtest_cmd(s, "%s %s", cmd, dev);
+    char *reply =
+        group ? qtest_cmd(s, "%s %s %s", cmd, dev, group) : qtest_cmd(s, "%s %s", cmd, dev);
 
     free(reply);
     return reply != NULL;
@@ -788,10 +790,9 @@ QTestState *qtest_start(const char *extra_args)
         printf("# libqtest: cannot listen on %s: %s\n", sun.sun_path, strerror(errno));
         goto fail;
     }
-    if (!shell_safe(binary) ||
-        asprintf(&cmd, "exec %s -qtest unix:%s -accel qtest%s%s%s", binary, sun.sun_path,
-                 getenv("QTEST_LOG") ? " -qtest-log -" : "", extra_args ? " " : "",
-                 extra_args ? extra_args : "") < 0) {
+    if (!shell_safe(binary) || asprintf(&cmd, "exec %s -qtest unix:%s -accel qtest%s%s%s", binary,
+                                        sun.sun_path, getenv("QTEST_LOG") ? " -qtest-log -" : "",
+                                        extra_args ? " " : "", extra_args ? extra_args : "") < 0) {
         printf("# libqtest: unusable emulator path '%s'\n", binary);
         cmd = NULL;
         goto fail;

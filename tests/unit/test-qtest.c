@@ -24,10 +24,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../qtest/libqtest.h"
 #include "exec/memory.h"
 #include "hw/core/qdev.h"
 #include "hw/core/sysbus.h"
-#include "../qtest/libqtest.h"
 #include "sysemu/qtest.h"
 #include "util/main-loop.h"
 #include "util/timer.h"
@@ -209,6 +209,7 @@ static void board_irq(void *opaque, int n, int level)
 }
 
 static MemoryRegion ram, rom;
+static qemu_irq board_line;
 
 static void build_machine(void)
 {
@@ -227,7 +228,8 @@ static void build_machine(void)
     sbd = SYS_BUS_DEVICE(dev);
     sysbus_mmio_map(sbd, 0, MMIO_BASE);
     sysbus_pio_map(sbd, 0, PIO_BASE);
-    sysbus_connect_irq(sbd, 0, qemu_allocate_irq(board_irq, NULL, 0));
+    board_line = qemu_allocate_irq(board_irq, NULL, 0);
+    sysbus_connect_irq(sbd, 0, board_line);
     tdev = (TestDev *)dev;
 
     for (int i = 0; i < 3; i++) {
@@ -283,8 +285,7 @@ static bool reply_fails(char *reply, const char *needle)
     bool ok = reply && strncmp(reply, "FAIL ", 5) == 0 && (!needle || strstr(reply, needle));
 
     if (!ok) {
-        tap_diag("reply \"%s\", wanted FAIL ...%s", reply ? reply : "(none)",
-                 needle ? needle : "");
+        tap_diag("reply \"%s\", wanted FAIL ...%s", reply ? reply : "(none)", needle ? needle : "");
     }
     free(reply);
     return ok;
@@ -358,7 +359,8 @@ static void test_mem(QTestState *qs)
     tap_ok(qtest_readw(qs, MMIO_BASE + 6) == 0xcafe && DEV_READ(tdev->last_size) == 2,
            "readw from MMIO is one 2-byte access");
     qtest_writeq(qs, MMIO_BASE + 8, 0x0102030405060708ull);
-    tap_ok(DEV_READ(tdev->last_size) == 8 && qtest_readq(qs, MMIO_BASE + 8) == 0x0102030405060708ull,
+    tap_ok(DEV_READ(tdev->last_size) == 8 &&
+               qtest_readq(qs, MMIO_BASE + 8) == 0x0102030405060708ull,
            "writeq/readq on MMIO are 8-byte accesses");
     tap_ok(qtest_readl(qs, 0x7ff00000) == 0xffffffff, "unassigned memory reads as all-ones");
 
@@ -444,7 +446,8 @@ static void test_clock(QTestState *qs)
            "clock_step NS past a deadline runs the timer at its time");
     tap_ok(qtest_clock_set(qs, t0) == t0 + 13000, "clock_set never goes backwards");
     snprintf(want, sizeof(want), "OK %lld", (long long)(t0 + 13005));
-    tap_ok(reply_is(qtest_raw(qs, "clock_step 5"), want), "clock replies carry the time in decimal ns");
+    tap_ok(reply_is(qtest_raw(qs, "clock_step 5"), want),
+           "clock replies carry the time in decimal ns");
 }
 
 static void test_irq(QTestState *qs)
@@ -489,14 +492,32 @@ static void test_irq(QTestState *qs)
 static void test_garbage(QTestState *qs)
 {
     static const char *const bad[] = {
-        "frobnicate 1 2",     "outb",           "outb 0x80",           "outb 0x80 zz",
-        "outb 0x80 0x100",    "outw 0x10000 1", "outl 0x80 -1",        "inb 0x80 1",
-        "readl",              "readl 12abc",    "writeq 0 0x1ffffffffffffffff",
-        "read 0 0x2000000",   "read 0xffffffffffffffff 2", "write 0x100000 2 0x123456",
-        "write 0x100000 2 0xzz", "b64write 0x100000 3 @@@@", "b64write 0x100000 1 AAAA",
-        "memset 0x100000 0 1", "memset 0x100000 4 0x100", "clock_step -5",
-        "clock_step 1 2",     "clock_set",      "clock_set 0x8000000000000000",
-        "irq_intercept_in",   "set_irq_in tdev unnamed-gpio-in x 1", "a b c d e f g h i j",
+        "frobnicate 1 2",
+        "outb",
+        "outb 0x80",
+        "outb 0x80 zz",
+        "outb 0x80 0x100",
+        "outw 0x10000 1",
+        "outl 0x80 -1",
+        "inb 0x80 1",
+        "readl",
+        "readl 12abc",
+        "writeq 0 0x1ffffffffffffffff",
+        "read 0 0x2000000",
+        "read 0xffffffffffffffff 2",
+        "write 0x100000 2 0x123456",
+        "write 0x100000 2 0xzz",
+        "b64write 0x100000 3 @@@@",
+        "b64write 0x100000 1 AAAA",
+        "memset 0x100000 0 1",
+        "memset 0x100000 4 0x100",
+        "clock_step -5",
+        "clock_step 1 2",
+        "clock_set",
+        "clock_set 0x8000000000000000",
+        "irq_intercept_in",
+        "set_irq_in tdev unnamed-gpio-in x 1",
+        "a b c d e f g h i j",
     };
     char reply_ok = 1;
     int64_t now;
@@ -550,10 +571,36 @@ static void test_garbage(QTestState *qs)
     /* random requests: every one gets exactly one OK/FAIL reply */
     {
         static const char *const words[] = {
-            "outb", "inw", "writel", "readq", "read", "write", "b64read", "b64write", "memset",
-            "clock_step", "clock_set", "irq_intercept_in", "irq_intercept_out", "set_irq_in",
-            "tdev", "aux0", "0", "1", "0x511", "0x100010", "0xffffffffffffffff", "-1", "0x",
-            "zz", "==", "AAAA", "0x10000000", "100", "unnamed-gpio-in", "endianness",
+            "outb",
+            "inw",
+            "writel",
+            "readq",
+            "read",
+            "write",
+            "b64read",
+            "b64write",
+            "memset",
+            "clock_step",
+            "clock_set",
+            "irq_intercept_in",
+            "irq_intercept_out",
+            "set_irq_in",
+            "tdev",
+            "aux0",
+            "0",
+            "1",
+            "0x511",
+            "0x100010",
+            "0xffffffffffffffff",
+            "-1",
+            "0x",
+            "zz",
+            "==",
+            "AAAA",
+            "0x10000000",
+            "100",
+            "unnamed-gpio-in",
+            "endianness",
         };
         unsigned seed = 12345;
         int good = 1;
@@ -726,8 +773,8 @@ int main(void)
     test_irq(qs);
     test_garbage(qs);
     test_not_qtest_clock(qs);
-    tap_ok(qtest_errors(qs) == 0, "no unexpected request failures (%d; last: %s)",
-           qtest_errors(qs), qtest_last_error(qs) ? qtest_last_error(qs) : "none");
+    tap_ok(qtest_errors(qs) == 0, "no unexpected request failures (%d; last: %s)", qtest_errors(qs),
+           qtest_last_error(qs) ? qtest_last_error(qs) : "none");
 
     tap_ok(qtest_quit(qs) == 0, "qtest_quit");
     for (int i = 0; i < 500 && !server_exited; i++) {
@@ -745,5 +792,6 @@ int main(void)
     if (server_exited) {
         test_inproc();
     }
+    qemu_free_irq(board_line); /* intercepted: nothing points to it any more */
     return tap_done();
 }
