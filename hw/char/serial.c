@@ -34,51 +34,51 @@
 #include "util/timer.h"
 
 #define UART_FIFO_SIZE 16
-#define UART_CLOCK_HZ 1843200 /* the 1.8432 MHz crystal: baud = 115200 / divisor */
+#define UART_CLOCK_HZ  1843200 /* the 1.8432 MHz crystal: baud = 115200 / divisor */
 
-#define IER_RDI 0x01  /* received data available */
+#define IER_RDI  0x01 /* received data available */
 #define IER_THRI 0x02 /* THR empty */
 #define IER_RLSI 0x04 /* receiver line status */
-#define IER_MSI 0x08  /* modem status */
+#define IER_MSI  0x08 /* modem status */
 
 #define IIR_NO_INT 0x01
-#define IIR_MSI 0x00
-#define IIR_THRI 0x02
-#define IIR_RDI 0x04
-#define IIR_RLSI 0x06
-#define IIR_CTI 0x0c
-#define IIR_FIFO 0xc0
+#define IIR_MSI    0x00
+#define IIR_THRI   0x02
+#define IIR_RDI    0x04
+#define IIR_RLSI   0x06
+#define IIR_CTI    0x0c
+#define IIR_FIFO   0xc0
 
-#define FCR_ENABLE 0x01
+#define FCR_ENABLE   0x01
 #define FCR_CLEAR_RX 0x02
 #define FCR_CLEAR_TX 0x04
 
 #define LCR_DLAB 0x80
 
-#define MCR_DTR 0x01
-#define MCR_RTS 0x02
+#define MCR_DTR  0x01
+#define MCR_RTS  0x02
 #define MCR_OUT1 0x04
 #define MCR_OUT2 0x08
 #define MCR_LOOP 0x10
 
-#define LSR_DR 0x01
-#define LSR_OE 0x02
-#define LSR_PE 0x04
-#define LSR_FE 0x08
-#define LSR_BI 0x10
-#define LSR_THRE 0x20
-#define LSR_TEMT 0x40
+#define LSR_DR       0x01
+#define LSR_OE       0x02
+#define LSR_PE       0x04
+#define LSR_FE       0x08
+#define LSR_BI       0x10
+#define LSR_THRE     0x20
+#define LSR_TEMT     0x40
 #define LSR_FIFO_ERR 0x80
-#define LSR_INT_ANY (LSR_OE | LSR_PE | LSR_FE | LSR_BI)
+#define LSR_INT_ANY  (LSR_OE | LSR_PE | LSR_FE | LSR_BI)
 
 #define MSR_DCTS 0x01
 #define MSR_DDSR 0x02
 #define MSR_TERI 0x04
 #define MSR_DDCD 0x08
-#define MSR_CTS 0x10
-#define MSR_DSR 0x20
-#define MSR_RI 0x40
-#define MSR_DCD 0x80
+#define MSR_CTS  0x10
+#define MSR_DSR  0x20
+#define MSR_RI   0x40
+#define MSR_DCD  0x80
 
 typedef struct SerialState {
     ISADevice parent;
@@ -100,7 +100,7 @@ typedef struct SerialState {
     uint8_t msr;
     uint8_t scr;
     uint8_t rx_fifo[UART_FIFO_SIZE];
-    uint8_t rx_head;  /* index of the oldest byte */
+    uint8_t rx_head; /* index of the oldest byte */
     uint8_t rx_count;
     uint8_t thr_ipending;
     uint8_t timeout_ipending;
@@ -392,12 +392,10 @@ static void serial_io_write(void *opaque, hwaddr addr, uint64_t data, unsigned s
     }
     case 5:
         /* LSR is read-only (a factory test register on the real part) */
-        log_mask_printf(LOG_GUEST_ERROR, "serial %#x: write %#x to LSR ignored\n", s->iobase,
-                        val);
+        log_mask_printf(LOG_GUEST_ERROR, "serial %#x: write %#x to LSR ignored\n", s->iobase, val);
         return;
     case 6:
-        log_mask_printf(LOG_GUEST_ERROR, "serial %#x: write %#x to MSR ignored\n", s->iobase,
-                        val);
+        log_mask_printf(LOG_GUEST_ERROR, "serial %#x: write %#x to MSR ignored\n", s->iobase, val);
         return;
     case 7:
         s->scr = val;

@@ -110,8 +110,7 @@ static int pic_pending_irq(PICState *s)
     /* Special fully nested mode: the cascade input in service does not
      * lock out a new request from its slave (the slave only raises it for
      * a higher-priority input of its own). */
-    if (req == cur && s->special_fully_nested && s->master && s->slave &&
-        irq == s->slave_input) {
+    if (req == cur && s->special_fully_nested && s->master && s->slave && irq == s->slave_input) {
         return irq;
     }
     return -1;
@@ -235,8 +234,7 @@ static uint8_t pic_poll_read(PICState *s)
 static void pic_write_icw1(PICState *s, uint8_t val)
 {
     if (val & 0x04) {
-        log_mask_printf(LOG_UNIMP, "i8259 %#x: ICW1 call address interval 4 ignored\n",
-                        s->iobase);
+        log_mask_printf(LOG_UNIMP, "i8259 %#x: ICW1 call address interval 4 ignored\n", s->iobase);
     }
     s->init4 = val & 1;
     s->single_mode = (val >> 1) & 1;

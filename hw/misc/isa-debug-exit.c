@@ -27,8 +27,10 @@ static void debug_exit_write(void *opaque, hwaddr addr, uint64_t data, unsigned 
     if (qemu_system_exit_request) {
         qemu_system_exit_request(status);
     } else {
-        log_mask_printf(LOG_UNIMP, "isa-debug-exit: exit(%d) requested, but no machine "
-                        "handles it\n", status);
+        log_mask_printf(LOG_UNIMP,
+                        "isa-debug-exit: exit(%d) requested, but no machine "
+                        "handles it\n",
+                        status);
     }
 }
 

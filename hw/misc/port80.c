@@ -16,9 +16,7 @@ typedef struct Port80State {
 
 #define PORT80(dev) QDEV_CHECK(Port80State, dev, TYPE_PORT80)
 
-static void port80_write(void *opaque, hwaddr addr, uint64_t data, unsigned size)
-{
-}
+static void port80_write(void *opaque, hwaddr addr, uint64_t data, unsigned size) {}
 
 static uint64_t port80_read(void *opaque, hwaddr addr, unsigned size)
 {

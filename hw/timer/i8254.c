@@ -38,14 +38,14 @@ enum { ACC_LSB = 0, ACC_MSB = 1 };
 /* count_latched beyond the RW values: the MSB half of a latched word */
 #define LATCH_WORD_MSB 4
 
-#define REFRESH_PERIOD_NS 15085
+#define REFRESH_PERIOD_NS      15085
 /* about 110 ms: IRQ 0 edges older than this are dropped, not replayed */
 #define PIT_MAX_CATCH_UP_TICKS (2 * 65536)
 
 typedef struct PITChannel {
-    uint32_t n;           /* the count counting from (1..65536) */
-    uint16_t count_reg;   /* the count as last written (CR) */
-    uint16_t latched;     /* output latch */
+    uint32_t n;            /* the count counting from (1..65536) */
+    uint16_t count_reg;    /* the count as last written (CR) */
+    uint16_t latched;      /* output latch */
     uint8_t count_latched; /* 0, or the RW mode the latch is read in */
     uint8_t status_latched;
     uint8_t status;
@@ -56,13 +56,13 @@ typedef struct PITChannel {
     uint8_t mode;
     uint8_t bcd;
     uint8_t gate;
-    uint8_t counting;   /* a count is loaded (and triggered, modes 1/5) */
-    uint8_t armed;      /* modes 1/5: a count waits for a trigger */
-    uint8_t paused;     /* gate low stopped the counter */
+    uint8_t counting; /* a count is loaded (and triggered, modes 1/5) */
+    uint8_t armed;    /* modes 1/5: a count waits for a trigger */
+    uint8_t paused;   /* gate low stopped the counter */
     uint8_t null_count;
-    int64_t load_time;  /* virtual ns at d = 0 */
+    int64_t load_time; /* virtual ns at d = 0 */
     int64_t paused_ticks;
-    int64_t next_tick;  /* channel 0: the transition the timer waits for */
+    int64_t next_tick; /* channel 0: the transition the timer waits for */
 } PITChannel;
 
 typedef struct PITState {
@@ -400,8 +400,8 @@ static void pit_latch_status(PITChannel *c, int64_t now)
 {
     if (!c->status_latched) {
         pit_update_null_count(c, now);
-        c->status = pit_out_at(c, pit_ticks(c, now)) << 7 | c->null_count << 6 |
-                    c->rw_mode << 4 | c->mode << 1 | c->bcd;
+        c->status = pit_out_at(c, pit_ticks(c, now)) << 7 | c->null_count << 6 | c->rw_mode << 4 |
+                    c->mode << 1 | c->bcd;
         c->status_latched = 1;
     }
 }

@@ -37,42 +37,42 @@
 #include "util/log.h"
 #include "util/timer.h"
 
-#define REG_SEC 0
-#define REG_SEC_ALARM 1
-#define REG_MIN 2
-#define REG_MIN_ALARM 3
-#define REG_HOUR 4
+#define REG_SEC        0
+#define REG_SEC_ALARM  1
+#define REG_MIN        2
+#define REG_MIN_ALARM  3
+#define REG_HOUR       4
 #define REG_HOUR_ALARM 5
-#define REG_DOW 6
-#define REG_DOM 7
-#define REG_MONTH 8
-#define REG_YEAR 9
-#define REG_A 10
-#define REG_B 11
-#define REG_C 12
-#define REG_D 13
+#define REG_DOW        6
+#define REG_DOM        7
+#define REG_MONTH      8
+#define REG_YEAR       9
+#define REG_A          10
+#define REG_B          11
+#define REG_C          12
+#define REG_D          13
 
-#define A_UIP 0x80
+#define A_UIP     0x80
 #define A_DV_MASK 0x70
 #define A_RS_MASK 0x0f
-#define B_SET 0x80
-#define B_PIE 0x40
-#define B_AIE 0x20
-#define B_UIE 0x10
-#define B_SQWE 0x08
-#define B_DM 0x04
-#define B_24H 0x02
-#define C_IRQF 0x80
-#define C_PF 0x40
-#define C_AF 0x20
-#define C_UF 0x10
-#define D_VRT 0x80
+#define B_SET     0x80
+#define B_PIE     0x40
+#define B_AIE     0x20
+#define B_UIE     0x10
+#define B_SQWE    0x08
+#define B_DM      0x04
+#define B_24H     0x02
+#define C_IRQF    0x80
+#define C_PF      0x40
+#define C_AF      0x20
+#define C_UF      0x10
+#define D_VRT     0x80
 
-#define NS_PER_SEC NANOSECONDS_PER_SECOND
-#define RTC_HZ 32768
-#define UIP_BEFORE_NS 244000
+#define NS_PER_SEC      NANOSECONDS_PER_SECOND
+#define RTC_HZ          32768
+#define UIP_BEFORE_NS   244000
 #define UPDATE_CYCLE_NS 1984000
-#define SECS_PER_DAY 86400
+#define SECS_PER_DAY    86400
 
 typedef struct RTCState {
     ISADevice parent;
@@ -199,11 +199,13 @@ static int64_t rtc_parse(RTCState *s)
     tm.tm_mday = rtc_from_reg(s, s->cmos[REG_DOM]);
     tm.tm_mon = rtc_from_reg(s, s->cmos[REG_MONTH]) - 1;
     tm.tm_year = century * 100 + year - 1900;
-    if (tm.tm_sec > 59 || tm.tm_min > 59 || tm.tm_hour > 23 || tm.tm_mday < 1 ||
-        tm.tm_mday > 31 || tm.tm_mon < 0 || tm.tm_mon > 11) {
-        log_mask_printf(LOG_GUEST_ERROR, "mc146818rtc: invalid time written: %02d:%02d:%02d "
-                        "%02d/%02d/%d\n", tm.tm_hour, tm.tm_min, tm.tm_sec, tm.tm_mday,
-                        tm.tm_mon + 1, tm.tm_year + 1900);
+    if (tm.tm_sec > 59 || tm.tm_min > 59 || tm.tm_hour > 23 || tm.tm_mday < 1 || tm.tm_mday > 31 ||
+        tm.tm_mon < 0 || tm.tm_mon > 11) {
+        log_mask_printf(LOG_GUEST_ERROR,
+                        "mc146818rtc: invalid time written: %02d:%02d:%02d "
+                        "%02d/%02d/%d\n",
+                        tm.tm_hour, tm.tm_min, tm.tm_sec, tm.tm_mday, tm.tm_mon + 1,
+                        tm.tm_year + 1900);
     }
     /* timegm normalises out-of-range fields, as a counting chip would
      * eventually roll them over */
@@ -370,8 +372,8 @@ static void rtc_write_a(RTCState *s, uint8_t val, int64_t now)
         if (!(s->cmos[REG_B] & B_SET)) {
             rtc_set_from_regs(s, now, NS_PER_SEC / 2);
         } else {
-            s->offset_ns = floor_div(rtc_guest_ns(s, now), NS_PER_SEC) * NS_PER_SEC +
-                           NS_PER_SEC / 2 - now;
+            s->offset_ns =
+                floor_div(rtc_guest_ns(s, now), NS_PER_SEC) * NS_PER_SEC + NS_PER_SEC / 2 - now;
         }
     }
     rtc_sync_accounting(s, now);
@@ -446,8 +448,8 @@ static void rtc_write_reg(RTCState *s, uint8_t reg, uint8_t val)
         break;
     case REG_C:
     case REG_D:
-        log_mask_printf(LOG_GUEST_ERROR, "mc146818rtc: write %#x to read-only register %c\n",
-                        val, 'A' + reg - REG_A);
+        log_mask_printf(LOG_GUEST_ERROR, "mc146818rtc: write %#x to read-only register %c\n", val,
+                        'A' + reg - REG_A);
         return;
     default:
         s->cmos[reg] = val;
@@ -478,8 +480,7 @@ static uint8_t rtc_read_reg(RTCState *s, uint8_t reg)
         return s->cmos[reg];
     case REG_A: {
         int64_t frac = floor_mod(g, NS_PER_SEC);
-        bool uip = rtc_running(s) &&
-                   (frac >= NS_PER_SEC - UIP_BEFORE_NS || frac < UPDATE_CYCLE_NS);
+        bool uip = rtc_running(s) && (frac >= NS_PER_SEC - UIP_BEFORE_NS || frac < UPDATE_CYCLE_NS);
 
         return (s->cmos[REG_A] & ~A_UIP) | (uip ? A_UIP : 0);
     }
@@ -589,8 +590,10 @@ static bool rtc_base_time(RTCState *s, int64_t *secs, Error **errp)
         end = strptime(end + 1, "%H:%M:%S", &tm);
     }
     if (!end || *end) {
-        error_setg(errp, "mc146818rtc: invalid base '%s' (utc, localtime, "
-                   "YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS)", base);
+        error_setg(errp,
+                   "mc146818rtc: invalid base '%s' (utc, localtime, "
+                   "YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS)",
+                   base);
         return false;
     }
     *secs = timegm(&tm);
@@ -604,8 +607,7 @@ static bool rtc_realize(DeviceState *dev, Error **errp)
     int64_t secs;
 
     if (s->iobase > 0xfffe || s->isairq >= ISA_NUM_IRQS) {
-        error_setg(errp, "mc146818rtc: iobase %#x or irq %u out of range", s->iobase,
-                   s->isairq);
+        error_setg(errp, "mc146818rtc: iobase %#x or irq %u out of range", s->iobase, s->isairq);
         return false;
     }
     if (!rtc_base_time(s, &secs, errp)) {

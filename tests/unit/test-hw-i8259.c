@@ -261,7 +261,7 @@ static void test_vmstate(void)
     pulse_irq(3);
     pulse_irq(10);
     outb(0x20, 0xc4); /* rotate: IR5 highest */
-    pulse_irq(6);      /* rank 1 beats IRQ1 in service: INTR high */
+    pulse_irq(6);     /* rank 1 beats IRQ1 in service: INTR high */
     tap_ok(intr_level, "vmstate: INTR high before saving");
     irr0 = read_irr(0x20);
     isr0 = read_isr(0x20);

@@ -16,7 +16,7 @@
 #include "tap.h"
 
 #define COM1 0x3f8
-#define US 1000LL
+#define US   1000LL
 
 /* ---- a backend that records output ---- */
 
@@ -139,7 +139,8 @@ static void test_fifo(void)
 
     n = feed("0123456789abcdefXYZ");
     tap_ok(n == 16, "backend flow control: 16 of 19 bytes taken");
-    tap_ok(isa_test_irq_level[4] && iir() == 0xc4, "at the trigger level: data-available interrupt");
+    tap_ok(isa_test_irq_level[4] && iir() == 0xc4,
+           "at the trigger level: data-available interrupt");
     for (n = 0; n < 3; n++) {
         inb(COM1);
     }

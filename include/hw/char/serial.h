@@ -11,7 +11,7 @@
 #include "chardev/char.h"
 #include "hw/isa/isa.h"
 
-#define TYPE_ISA_SERIAL "isa-serial"
+#define TYPE_ISA_SERIAL      "isa-serial"
 #define MAX_ISA_SERIAL_PORTS 4
 
 /* Create and realize COM<index+1> on bus, connected to chr (may be NULL). */

@@ -28,8 +28,8 @@
 #include "hw/core/irq.h"
 #include "hw/core/qdev.h"
 
-#define TYPE_ISA_DEVICE "isa-device"
-#define ISA_NUM_IRQS 16
+#define TYPE_ISA_DEVICE        "isa-device"
+#define ISA_NUM_IRQS           16
 #define ISA_DEVICE_MAX_IOPORTS 8
 
 typedef struct ISABus {

@@ -15,7 +15,7 @@
 #include "hw/isa/isa.h"
 
 #define TYPE_I8254 "isa-pit"
-#define PIT_FREQ 1193182
+#define PIT_FREQ   1193182
 
 /* Create and realize the PC's PIT on bus (iobase 0x40, IRQ 0, port 0x61). */
 ISADevice *i8254_create(ISABus *bus);

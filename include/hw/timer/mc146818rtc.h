@@ -15,9 +15,9 @@
 #include "hw/isa/isa.h"
 
 #define TYPE_MC146818_RTC "mc146818rtc"
-#define RTC_ISA_IRQ 8
+#define RTC_ISA_IRQ       8
 /* the PC/AT century byte */
-#define RTC_REG_CENTURY 0x32
+#define RTC_REG_CENTURY   0x32
 
 /* Create and realize the PC's RTC on bus (0x70, IRQ 8); base may be NULL. */
 ISADevice *mc146818_rtc_create(ISABus *bus, const char *base);
