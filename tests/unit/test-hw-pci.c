@@ -685,6 +685,42 @@ static void test_device_option(void)
     tap_ok(cfg_readl(5, 0) == 0xffffffff, "deleting the -device one empties slot 5");
 }
 
+/* Whatever the guest writes to config space and the config ports, the
+ * emulator survives and the bridges keep answering. */
+static void test_random_config(void)
+{
+    uint32_t seed = 12345;
+    static const int slots[] = { 0, 1, 3, 7, 31 };
+
+    for (int i = 0; i < 20000; i++) {
+        seed = seed * 1103515245u + 12345u;
+        int slot = slots[(seed >> 8) % 5];
+        int reg = (seed >> 12) & 0xff;
+        uint32_t val = seed * 2654435761u;
+        switch ((seed >> 20) % 5) {
+        case 0:
+            cfg_writeb(slot, reg, (uint8_t)val);
+            break;
+        case 1:
+            cfg_writew(slot, reg & ~1, (uint16_t)val);
+            break;
+        case 2:
+            cfg_writel(slot, reg & ~3, val);
+            break;
+        case 3:
+            outb(0xcf8 + (seed >> 24) % 8, (uint8_t)val);
+            inw(0xcfc + ((seed >> 27) & 2));
+            break;
+        default:
+            cfg_readl(slot, reg & ~3);
+            readl(0xfe000000);
+            break;
+        }
+    }
+    tap_ok(cfg_readl(0, 0) == 0x12378086 && cfg_readl(1, 0) == 0x70008086,
+           "20000 random config-space writes later the bridges still answer");
+}
+
 int main(void)
 {
     build_machine();
@@ -696,6 +732,7 @@ int main(void)
     test_reset_control();
     test_vmstate();
     test_device_option();
+    test_random_config();
     isa_bus_register_input_irqs(piix3_get_isa_bus(piix3), NULL);
     qemu_free_irqs(isa_lines, 16);
     memory_region_del_subregion(i440fx_get_pci_memory(host), &isa_bios);
