@@ -173,7 +173,11 @@ static void qtest_set_error(QTestState *s, const char *fmt, ...)
 static void qtest_error(QTestState *s, const char *what, const char *reply)
 {
     s->errors++;
-    qtest_set_error(s, "%s", reply ? reply : "connection lost");
+    if (reply) {
+        qtest_set_error(s, "%s", reply);
+    } else if (!s->dead || !s->last_error) {
+        qtest_set_error(s, "connection lost");
+    } /* else keep what the transport said (closed, timeout) */
     printf("# libqtest: '%s': %s\n", what, s->last_error ? s->last_error : "?");
     fflush(stdout);
 }

@@ -16,6 +16,7 @@
 #include <errno.h>
 #include <poll.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -711,6 +712,104 @@ static void test_inproc(void)
     free(ip.buf);
 }
 
+/* ---- Spawning: this program stands in for the emulator ---- */
+
+/*
+ * Run as "test-qtest -qtest SPEC -accel qtest [-qtest-log F] [-exit-code N]
+ * [-die-early]", this program is a miniature emulator: the test machine,
+ * the qtest server on SPEC, the main loop until the client leaves. That lets
+ * libqtest's qtest_start()/qtest_quit() be tested before the real
+ * tern-system-x86_64 exists, with the same arguments it will get.
+ */
+static int stub_main(int argc, char **argv)
+{
+    const char *spec = NULL, *log = NULL;
+    bool accel = false;
+    int code = 0;
+
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "-qtest") && i + 1 < argc) {
+            spec = argv[++i];
+        } else if (!strcmp(argv[i], "-accel") && i + 1 < argc) {
+            accel = !strcmp(argv[++i], "qtest");
+        } else if (!strcmp(argv[i], "-qtest-log") && i + 1 < argc) {
+            log = argv[++i];
+        } else if (!strcmp(argv[i], "-exit-code") && i + 1 < argc) {
+            code = atoi(argv[++i]);
+        } else if (!strcmp(argv[i], "-die-early")) {
+            return 2;
+        } else {
+            fprintf(stderr, "stub: unknown option '%s'\n", argv[i]);
+            return 1;
+        }
+    }
+    if (!spec || !accel) {
+        fprintf(stderr, "stub: needs -qtest SPEC -accel qtest\n");
+        return 1;
+    }
+    qemu_init_main_loop(&error_fatal);
+    bql_lock();
+    qtest_accel_init(&error_fatal);
+    build_machine();
+    if (log) {
+        qtest_server_set_log(log, &error_fatal);
+    }
+    qtest_server_init(spec, &error_fatal);
+    while (!main_loop_should_exit()) {
+        main_loop_wait(false);
+    }
+    qtest_server_cleanup();
+    bql_unlock();
+    return code;
+}
+
+static void test_spawn(void)
+{
+    char self[4096];
+    ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+    QTestState *qs;
+    int64_t t;
+    pid_t pid;
+
+    if (!tap_ok(n > 0, "find this program to spawn it as the emulator")) {
+        return;
+    }
+    self[n] = '\0';
+    setenv("QTEST_TERN_BINARY", self, 1);
+
+    qs = qtest_start("");
+    if (!tap_ok(qs != NULL, "qtest_start spawns the emulator and connects")) {
+        return;
+    }
+    pid = qtest_pid(qs);
+    qtest_outb(qs, PIO_BASE + 3, 0x99);
+    tap_ok(pid > 0 && qtest_inb(qs, PIO_BASE + 3) == 0x99, "spawned: port access works");
+    qtest_outl(qs, PIO_BASE + 4, 777);
+    t = qtest_clock_step_next(qs);
+    tap_ok(t == 777 && qtest_inb(qs, PIO_BASE + 4) == 1, "spawned: clock_step runs its timer");
+    tap_ok(qtest_errors(qs) == 0, "spawned: no errors");
+    tap_ok(qtest_quit(qs) == 0, "qtest_quit: the emulator exits by itself, status 0");
+    tap_ok(kill(pid, 0) < 0 && errno == ESRCH, "... and is gone (reaped)");
+
+    qs = qtest_start("-exit-code 3");
+    tap_ok(qs && qtest_quit(qs) == 3, "qtest_quit returns the emulator's exit status");
+
+    qs = qtest_start("-die-early");
+    tap_ok(qs == NULL, "an emulator that exits before connecting: qtest_start fails");
+    qtest_quit(qs);
+
+    qs = qtest_start("");
+    if (!tap_ok(qs != NULL, "start another")) {
+        return;
+    }
+    kill(qtest_pid(qs), SIGKILL);
+    tap_ok(qtest_inb(qs, PIO_BASE) == 0xff && !qtest_connected(qs) && qtest_errors(qs) == 1,
+           "a killed emulator: the request fails (all-ones), the client notices");
+    tap_ok(qtest_readl(qs, RAM_BASE) == 0xffffffff && qtest_errors(qs) == 2,
+           "later requests fail at once");
+    tap_ok(qtest_quit(qs) == -1, "qtest_quit reports the death by signal");
+}
+
 /* ---- main ---- */
 
 static int listen_unix(const char *path)
@@ -741,13 +840,16 @@ static bool file_contains(const char *path, const char *needle)
     return found;
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
     struct pollfd pfd;
     pthread_t th;
     QTestState *qs;
     int lfd, fd = -1;
 
+    if (argc > 1) {
+        return stub_main(argc, argv);
+    }
     snprintf(sock_path, sizeof(sock_path), "/tmp/test-qtest-%d.sock", (int)getpid());
     snprintf(log_path, sizeof(log_path), "/tmp/test-qtest-%d.log", (int)getpid());
     lfd = listen_unix(sock_path);
@@ -793,5 +895,6 @@ int main(void)
         test_inproc();
     }
     qemu_free_irq(board_line); /* intercepted: nothing points to it any more */
+    test_spawn();
     return tap_done();
 }
