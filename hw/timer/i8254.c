@@ -369,7 +369,8 @@ static void pit_load_count(PITState *s, int ch, uint16_t value, int64_t now)
     switch (pit_mode(c)) {
     case 1:
     case 5:
-        /* waits for a trigger; a running one-shot uses n next time */
+        /* waits for a trigger (a one-shot already running continues
+         * with the new count: a simplification) */
         if (!c->counting) {
             c->armed = 1;
         }
