@@ -66,6 +66,15 @@ QTestState *qtest_new_fd(int fd);
 /* A client over any transport. */
 QTestState *qtest_new_transport(const QTestTransport *transport, void *opaque);
 /*
+ * A session with the qtest server of this process (link libqtest_inproc):
+ * for tests that build their devices themselves. Puts the virtual clock in
+ * qtest mode (better done before the devices are made: qtest_accel_init),
+ * starts the in-process server; requests are handled synchronously in the
+ * calling thread, which must hold the big lock for the whole session.
+ * qtest_quit stops the server. NULL if a server already runs.
+ */
+QTestState *qtest_inproc_start(void);
+/*
  * Disconnect (an emulator started by qtest_start then exits by itself;
  * it is killed if it does not within a few seconds) and free s. Returns
  * the emulator's exit status (0 for a clean exit), -1 if it had to be

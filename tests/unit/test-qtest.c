@@ -640,60 +640,20 @@ static void test_not_qtest_clock(QTestState *qs)
     bql_unlock();
 }
 
-/* ---- In-process transport ---- */
-
-typedef struct Inproc {
-    char *buf;
-    size_t len, cap;
-} Inproc;
-
-static void inproc_server_send(void *opaque, const char *buf, size_t len)
-{
-    Inproc *ip = opaque;
-
-    if (ip->len + len > ip->cap) {
-        ip->cap = (ip->len + len) * 2;
-        ip->buf = realloc(ip->buf, ip->cap);
-    }
-    memcpy(ip->buf + ip->len, buf, len);
-    ip->len += len;
-}
-
-static bool inproc_send(void *opaque, const char *buf, size_t len)
-{
-    qtest_server_inproc_recv(buf, len);
-    return true;
-}
-
-static ssize_t inproc_recv(void *opaque, char *buf, size_t len, int timeout_ms)
-{
-    Inproc *ip = opaque;
-    size_t n = ip->len < len ? ip->len : len;
-
-    if (!n) {
-        errno = ETIMEDOUT; /* the server answers synchronously or never */
-        return -1;
-    }
-    memcpy(buf, ip->buf, n);
-    memmove(ip->buf, ip->buf + n, ip->len - n);
-    ip->len -= n;
-    return (ssize_t)n;
-}
-
-static const QTestTransport inproc_transport = {
-    .send = inproc_send,
-    .recv = inproc_recv,
-};
+/* ---- In-process ---- */
 
 static void test_inproc(void)
 {
-    Inproc ip = { 0 };
     QTestState *qs;
     int64_t t0;
 
     bql_lock();
-    tap_ok(qtest_server_inproc_init(inproc_server_send, &ip, NULL), "in-process server starts");
-    qs = qtest_new_transport(&inproc_transport, &ip);
+    qs = qtest_inproc_start();
+    if (!tap_ok(qs != NULL, "in-process session starts")) {
+        bql_unlock();
+        return;
+    }
+    tap_ok(qtest_inproc_start() == NULL, "only one server per process");
     qtest_outb(qs, PIO_BASE, 0x77);
     tap_ok(qtest_inb(qs, PIO_BASE) == 0x77 && tdev->ports[0] == 0x77,
            "in-process: the same client code reaches the device");
@@ -707,9 +667,11 @@ static void test_inproc(void)
     tap_ok(reply_fails(qtest_raw(qs, "nonsense"), "Unknown"), "in-process: FAIL on garbage");
     tap_ok(qtest_errors(qs) == 0, "in-process: no unexpected errors");
     tap_ok(qtest_quit(qs) == 0, "in-process: quit");
-    qtest_server_cleanup();
+    qs = qtest_inproc_start();
+    tap_ok(qs != NULL && qtest_readb(qs, ROM_BASE) == 0xa5,
+           "quit stopped the server: a new session starts");
+    qtest_quit(qs);
     bql_unlock();
-    free(ip.buf);
 }
 
 /* ---- Spawning: this program stands in for the emulator ---- */
