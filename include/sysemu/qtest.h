@@ -77,10 +77,11 @@ bool qtest_server_inproc_init(QTestSendFunc *send, void *opaque, Error **errp);
 void qtest_server_inproc_recv(const char *buf, size_t len);
 
 /*
- * Stop the server: detach from (and delete) the chardev it created, close
- * the log, release irq intercepts' bookkeeping (the lines stay intercepted:
- * the device they were taken from never gets them back). qtest_enabled()
- * is unaffected.
+ * Stop the server: detach from the chardev (deleting it if
+ * qtest_server_init created it), close the log. Intercepted inputs are
+ * given back to their device; intercepted outputs stay disconnected from
+ * what they drove (their changes are dropped). qtest_enabled() and the
+ * clock mode are unaffected. A new server may be started afterwards.
  */
 void qtest_server_cleanup(void);
 
