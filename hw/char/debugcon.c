@@ -9,7 +9,7 @@
 #include "hw/char/debugcon.h"
 
 #include "chardev/char-fe.h"
-#include "chardev/char-prop.h"
+#include "hw/core/qdev-properties.h"
 #include "hw/core/qdev-properties.h"
 
 typedef struct DebugconState {

@@ -27,7 +27,7 @@
 #include <stdlib.h>
 
 #include "chardev/char-fe.h"
-#include "chardev/char-prop.h"
+#include "hw/core/qdev-properties.h"
 #include "hw/core/qdev-properties.h"
 #include "migration/vmstate.h"
 #include "util/log.h"

@@ -24,7 +24,7 @@
 #include <unistd.h>
 
 #include "chardev/char-fe.h"
-#include "chardev/char-prop.h"
+#include "hw/core/qdev-properties.h"
 #include "chardev/char.h"
 #include "hw/core/qdev.h"
 #include "util/main-loop.h"
@@ -933,7 +933,7 @@ static void test_qdev_property(void)
     tap_ok(text && !strcmp(text, "pc1"), "prints the chardev id (%s)", text ? text : "-");
     free(text);
     ok = !qdev_prop_parse(dev, "chardev", "nope", &err) && err;
-    tap_ok(ok && strstr(error_get_pretty(err), "chardev 'nope' not found"), "unknown id: \"%s\"",
+    tap_ok(ok && strstr(error_get_pretty(err), "no chardev with id 'nope'"), "unknown id: \"%s\"",
            err ? error_get_pretty(err) : "");
     error_free(err);
     err = NULL;
