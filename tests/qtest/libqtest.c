@@ -511,7 +511,7 @@ static int hexval(char c)
     return -1;
 }
 
-void qtest_memread(QTestState *s, uint64_t addr, void *buf, size_t size)
+static void memread_one(QTestState *s, uint64_t addr, uint8_t *buf, size_t size)
 {
     char *reply = qtest_cmd(s, "read 0x%" PRIx64 " 0x%zx", addr, size);
     uint8_t *out = buf;
@@ -541,7 +541,7 @@ void qtest_memread(QTestState *s, uint64_t addr, void *buf, size_t size)
     free(reply);
 }
 
-void qtest_memwrite(QTestState *s, uint64_t addr, const void *buf, size_t size)
+static void memwrite_one(QTestState *s, uint64_t addr, const void *buf, size_t size)
 {
     static const char hex[] = "0123456789abcdef";
     const uint8_t *in = buf;
@@ -562,7 +562,7 @@ void qtest_memwrite(QTestState *s, uint64_t addr, const void *buf, size_t size)
 
 static const char b64chars[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
-void qtest_bufwrite(QTestState *s, uint64_t addr, const void *buf, size_t size)
+static void bufwrite_one(QTestState *s, uint64_t addr, const void *buf, size_t size)
 {
     const uint8_t *in = buf;
     char *data;
@@ -591,7 +591,7 @@ void qtest_bufwrite(QTestState *s, uint64_t addr, const void *buf, size_t size)
     free(data);
 }
 
-void qtest_bufread(QTestState *s, uint64_t addr, void *buf, size_t size)
+static void bufread_one(QTestState *s, uint64_t addr, uint8_t *buf, size_t size)
 {
     uint8_t *out = buf;
     size_t o = 0, n;
@@ -645,6 +645,54 @@ out:
         memset(buf, 0xff, size);
     }
     free(reply);
+}
+
+/* Bulk transfers go in pieces the server accepts (it takes 16 MiB); the
+ * first failed piece ends the transfer. */
+#define QTEST_CHUNK (1u << 20)
+
+typedef void ChunkFn(QTestState *s, uint64_t addr, uint8_t *buf, size_t size);
+
+static void in_chunks(QTestState *s, ChunkFn *fn, uint64_t addr, uint8_t *buf, size_t size)
+{
+    int errors = s->errors;
+
+    for (size_t off = 0; off < size && s->errors == errors; off += QTEST_CHUNK) {
+        fn(s, addr + off, buf + off, size - off < QTEST_CHUNK ? size - off : QTEST_CHUNK);
+    }
+}
+
+static void memwrite_chunk(QTestState *s, uint64_t addr, uint8_t *buf, size_t size)
+{
+    memwrite_one(s, addr, buf, size);
+}
+
+static void bufwrite_chunk(QTestState *s, uint64_t addr, uint8_t *buf, size_t size)
+{
+    bufwrite_one(s, addr, buf, size);
+}
+
+void qtest_memread(QTestState *s, uint64_t addr, void *buf, size_t size)
+{
+    memset(buf, 0xff, size);
+    in_chunks(s, memread_one, addr, buf, size);
+}
+
+void qtest_bufread(QTestState *s, uint64_t addr, void *buf, size_t size)
+{
+    memset(buf, 0xff, size);
+    in_chunks(s, bufread_one, addr, buf, size);
+}
+
+/* The write paths only read buf: the cast drops a const they keep. */
+void qtest_memwrite(QTestState *s, uint64_t addr, const void *buf, size_t size)
+{
+    in_chunks(s, memwrite_chunk, addr, (uint8_t *)(uintptr_t)buf, size);
+}
+
+void qtest_bufwrite(QTestState *s, uint64_t addr, const void *buf, size_t size)
+{
+    in_chunks(s, bufwrite_chunk, addr, (uint8_t *)(uintptr_t)buf, size);
 }
 
 void qtest_memset(QTestState *s, uint64_t addr, uint8_t byte, size_t size)

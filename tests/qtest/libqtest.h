@@ -129,7 +129,7 @@ uint16_t qtest_readw(QTestState *s, uint64_t addr);
 uint32_t qtest_readl(QTestState *s, uint64_t addr);
 uint64_t qtest_readq(QTestState *s, uint64_t addr);
 /* Bulk transfers in hex (memread/memwrite) or base64 (bufread/bufwrite,
- * half the bytes on the wire). At most 16 MiB per call. A failed read
+ * fewer bytes on the wire), of any size (sent in 1 MiB requests). A failed read
  * fills buf with 0xff. */
 void qtest_memread(QTestState *s, uint64_t addr, void *buf, size_t size);
 void qtest_memwrite(QTestState *s, uint64_t addr, const void *buf, size_t size);

@@ -36,8 +36,8 @@
 #include "tap.h"
 
 #define RAM_BASE  0x100000
-#define RAM_SIZE  0x10000
-#define ROM_BASE  0x200000
+#define RAM_SIZE  0x400000
+#define ROM_BASE  0x800000
 #define ROM_SIZE  0x1000
 #define MMIO_BASE 0x10000000
 #define PIO_BASE  0x510
@@ -401,6 +401,24 @@ static void test_mem(QTestState *qs)
     tap_ok(same, "b64write/b64read round trips of 0..5 and 300 bytes");
     tap_ok(reply_is(qtest_raw(qs, "b64read 0x%x 2", RAM_BASE + 0x500), "OK 3q0="),
            "b64read reply is padded base64");
+
+    {
+        size_t n = 3 * 1024 * 1024 + 5;
+        uint8_t *big = malloc(n), *big2 = malloc(n);
+
+        for (size_t i = 0; i < n; i++) {
+            big[i] = (uint8_t)(i * 13 + (i >> 9));
+        }
+        qtest_memwrite(qs, RAM_BASE + 0x10000, big, n);
+        qtest_memread(qs, RAM_BASE + 0x10000, big2, n);
+        same = memcmp(big, big2, n) == 0;
+        memset(big2, 0, n);
+        qtest_bufread(qs, RAM_BASE + 0x10000, big2, n);
+        same &= memcmp(big, big2, n) == 0;
+        tap_ok(same, "3 MiB memwrite/memread/bufread (several requests each)");
+        free(big);
+        free(big2);
+    }
 
     qtest_memset(qs, RAM_BASE + 0x800, 0x3c, 0x1001);
     bql_lock();
