@@ -298,8 +298,8 @@ static const char *last_component(const char *path)
     return slash ? slash + 1 : path;
 }
 
-/* The device a request names, or NULL with *why set (static text or a
- * malloc'd message in *why_alloc). */
+/* The device a request names, or NULL with *why set to a malloc'd
+ * message (NULL if even that could not be allocated). */
 static DeviceState *qtest_find_device(const char *path, char **why)
 {
     const char *name = last_component(path);
