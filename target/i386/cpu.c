@@ -13,6 +13,10 @@
 #include "exec/cpu-exec.h"
 #include "translate.h"
 #include "util/disas.h"
+#include "util/log.h"
+#ifndef CONFIG_USER_ONLY
+#include "seg_helper.h"
+#endif
 
 /* ==== CPUID feature table: the only place features are turned on ====
  * (helper "sse" turns on SSE3, SSSE3, SSE4_1, SSE4_2 here when done) */
@@ -27,8 +31,15 @@
 #define CPUID_EXT_FEATURES_EDX                                                               \
     ((1u << 11) /* SYSCALL */ | (1u << 20) /* NX */ | (1u << 27) /* RDTSCP */                \
      | (1u << 29) /* LM */)
-#define CPUID_EXT_FEATURES_ECX ((1u << 0) /* LAHF_LM */)
+#define CPUID_EXT_FEATURES_ECX ((1u << 0) /* LAHF_LM */ | (1u << 5) /* ABM: LZCNT */)
 #define CPUID_FEATURES7_EBX 0
+/* added by the system emulator (the -sys.c files, seg_helper.c,
+ * excp_helper.c): PSE MSR PAE CX8 SEP MTRR PGE CMOV PAT, 1 GiB pages.
+ * Not (yet): DE, VME, MCE/MCA, APIC (until the local APIC exists). */
+#define CPUID_FEATURES_EDX_SYS                                                               \
+    ((1u << 3) /* PSE */ | (1u << 5) /* MSR */ | (1u << 6) /* PAE */ | (1u << 11) /* SEP */  \
+     | (1u << 12) /* MTRR */ | (1u << 13) /* PGE */ | (1u << 16) /* PAT */)
+#define CPUID_EXT_FEATURES_EDX_SYS ((1u << 26) /* PDPE1GB */)
 /* ==== end of the feature table ==== */
 
 void x86_cpu_translate(CPUState *cs, TranslationBlock *tb, int max_insns);
@@ -41,6 +52,84 @@ static void set_seg(CPUX86State *env, int seg, uint32_t sel, uint32_t flags)
     env->segs[seg].flags = flags;
 }
 
+/*
+ * The mode bits the translator keys on, from the architectural state.
+ * The CPL (set on CS loads, since a real-mode selector's low bits are not
+ * a privilege level) and the interrupt shadow are kept.
+ */
+void x86_update_hflags(CPUX86State *env)
+{
+    uint32_t hf = env->hflags & (HF_CPL_MASK | HF_INHIBIT_IRQ_MASK);
+    uint64_t cr0 = env->cr[0];
+    uint32_t cs_flags = env->segs[R_CS].flags;
+
+    if (cr0 & CR0_PE_MASK) {
+        hf |= HF_PE_MASK;
+    }
+    if (cr0 & CR0_MP_MASK) {
+        hf |= HF_MP_MASK;
+    }
+    if (cr0 & CR0_EM_MASK) {
+        hf |= HF_EM_MASK;
+    }
+    if (cr0 & CR0_TS_MASK) {
+        hf |= HF_TS_MASK;
+    }
+    if (cr0 & CR0_PG_MASK) {
+        hf |= HF_PG_MASK;
+    }
+    if (cr0 & CR0_WP_MASK) {
+        hf |= HF_WP_MASK;
+    }
+    if (env->cr[4] & CR4_OSFXSR_MASK) {
+        hf |= HF_OSFXSR_MASK;
+    }
+    if (env->efer & EFER_LMA) {
+        hf |= HF_LMA_MASK;
+    }
+    if (env->eflags & VM_MASK) {
+        hf |= HF_VM_MASK;
+    }
+    if (env->eflags & TF_MASK) {
+        hf |= HF_TF_MASK;
+    }
+    hf |= ((env->eflags >> 12) & 3) << HF_IOPL_SHIFT;
+    if ((hf & HF_LMA_MASK) && (cs_flags & DESC_L_MASK)) {
+        hf |= HF_CS64_MASK | HF_CS32_MASK | HF_SS32_MASK;
+    } else {
+        if ((cs_flags & DESC_B_MASK) && (hf & HF_PE_MASK) && !(hf & HF_VM_MASK)) {
+            hf |= HF_CS32_MASK;
+        }
+        if ((env->segs[R_SS].flags & DESC_B_MASK) && (hf & HF_PE_MASK) && !(hf & HF_VM_MASK)) {
+            hf |= HF_SS32_MASK;
+        }
+        if (!(hf & HF_PE_MASK) || (hf & HF_VM_MASK) ||
+            (env->segs[R_DS].base | env->segs[R_ES].base | env->segs[R_SS].base) != 0) {
+            hf |= HF_ADDSEG_MASK;
+        }
+    }
+    env->hflags = hf;
+}
+
+static void x86_cpu_setup_cpuid(CPUX86State *env)
+{
+    env->cpuid_level = 0xd;
+    env->cpuid_xlevel = 0x80000008;
+    memcpy(&env->cpuid_vendor[0], "Genu", 4);
+    memcpy(&env->cpuid_vendor[1], "ineI", 4);
+    memcpy(&env->cpuid_vendor[2], "ntel", 4);
+    env->cpuid_version = 0x000306a9; /* family 6, model 0x3a */
+    env->features_edx = CPUID_FEATURES_EDX;
+    env->features_ecx = CPUID_FEATURES_ECX;
+    env->ext_features_edx = CPUID_EXT_FEATURES_EDX;
+    env->ext_features_ecx = CPUID_EXT_FEATURES_ECX;
+    env->features7_ebx = CPUID_FEATURES7_EBX;
+#ifndef CONFIG_USER_ONLY
+    env->features_edx |= CPUID_FEATURES_EDX_SYS;
+    env->ext_features_edx |= CPUID_EXT_FEATURES_EDX_SYS;
+#endif
+}
+
 void x86_cpu_reset(X86CPU *cpu)
 {
     CPUX86State *env = &cpu->env;
@@ -49,6 +138,13 @@ void x86_cpu_reset(X86CPU *cpu)
     memset(env, 0, sizeof(*env));
     cs->exception_index = -1;
     cs->halted = false;
+    env->old_exception = -1;
+    x86_cpu_setup_cpuid(env);
+#ifndef CONFIG_USER_ONLY
+    cs->interrupt_request = 0;
+    x86_cpu_reset_system(cpu);
+    return;
+#endif
 
     /* long mode, CPL 3, as Linux runs user code */
     env->cr[0] = 0x80050033; /* PG AM WP NE ET MP PE */
@@ -70,18 +166,6 @@ void x86_cpu_reset(X86CPU *cpu)
     env->mxcsr = 0x1f80;
     env->fpuc = 0x37f;
     memset(env->fptags, 1, sizeof(env->fptags));
-
-    env->cpuid_level = 0xd;
-    env->cpuid_xlevel = 0x80000008;
-    memcpy(&env->cpuid_vendor[0], "Genu", 4);
-    memcpy(&env->cpuid_vendor[1], "ineI", 4);
-    memcpy(&env->cpuid_vendor[2], "ntel", 4);
-    env->cpuid_version = 0x000306a9; /* family 6, model 0x3a */
-    env->features_edx = CPUID_FEATURES_EDX;
-    env->features_ecx = CPUID_FEATURES_ECX;
-    env->ext_features_edx = CPUID_EXT_FEATURES_EDX;
-    env->ext_features_ecx = CPUID_EXT_FEATURES_ECX;
-    env->features7_ebx = CPUID_FEATURES7_EBX;
 }
 
 X86CPU *x86_cpu_new(int cpu_index)
@@ -210,6 +294,10 @@ void cpu_load_eflags(CPUX86State *env, uint64_t eflags, uint64_t update_mask)
     env->cc_op = CC_OP_EFLAGS;
     env->df = (f & DF_MASK) ? -1 : 1;
     env->eflags = (f & ~(uint64_t)(CC_ALL | DF_MASK)) | 2;
+    /* the EFLAGS bits that are also TB flags */
+    env->hflags = (env->hflags & ~(HF_TF_MASK | (3u << HF_IOPL_SHIFT))) |
+                  ((env->eflags & TF_MASK) ? HF_TF_MASK : 0) |
+                  (((env->eflags >> 12) & 3) << HF_IOPL_SHIFT);
 }
 
 _Noreturn void raise_exception_err_ra(CPUX86State *env, int excp, int error_code,
@@ -276,6 +364,17 @@ static void x86_dump_state(CPUState *cs, FILE *f)
         fprintf(f, "%s =%04x %016llx %08x %08x\n", seg_names[i], env->segs[i].selector,
                 (unsigned long long)env->segs[i].base, env->segs[i].limit, env->segs[i].flags);
     }
+#ifndef CONFIG_USER_ONLY
+    fprintf(f, "LDT=%04x %016llx %08x TR=%04x %016llx %08x\n", env->ldt.selector,
+            (unsigned long long)env->ldt.base, env->ldt.limit, env->tr.selector,
+            (unsigned long long)env->tr.base, env->tr.limit);
+    fprintf(f, "GDT=     %016llx %08x IDT=     %016llx %08x\n", (unsigned long long)env->gdt.base,
+            env->gdt.limit, (unsigned long long)env->idt.base, env->idt.limit);
+    fprintf(f, "CR0=%08llx CR2=%016llx CR3=%016llx CR4=%08llx EFER=%016llx\n",
+            (unsigned long long)env->cr[0], (unsigned long long)env->cr[2],
+            (unsigned long long)env->cr[3], (unsigned long long)env->cr[4],
+            (unsigned long long)env->efer);
+#endif
     fprintf(f, "CCS=%016llx CCD=%016llx CCO=%u HFLAGS=%08x MXCSR=%08x FCW=%04x\n",
             (unsigned long long)env->cc_src, (unsigned long long)env->cc_dst, env->cc_op,
             env->hflags, env->mxcsr, env->fpuc);
@@ -299,6 +398,16 @@ static void x86_record_code_fault(CPUState *cs, uint64_t addr)
 {
     CPUX86State *env = cpu_env(cs);
 
+#ifndef CONFIG_USER_ONLY
+    /* system mode: pages that fault were raised by tlb_fill already; this
+     * is code outside RAM/ROM, which we cannot run: what unassigned
+     * memory holds (all ones) is no valid insn either */
+    log_mask_printf(LOG_GUEST_ERROR, "x86: execution outside RAM/ROM at %#llx\n",
+                    (unsigned long long)addr);
+    env->error_code = 0;
+    cs->exception_index = EXCP06_ILLOP;
+    return;
+#endif
     env->exception_addr = addr;
     env->exception_is_write = 0;
     env->error_code = 0x10 | 4;
@@ -314,4 +423,10 @@ const CPUClass x86_cpu_class = {
     .disas_mode = x86_disas_mode,
     .do_unaligned_access = x86_do_unaligned_access,
     .record_code_fault = x86_record_code_fault,
+#ifndef CONFIG_USER_ONLY
+    .tlb_fill = x86_cpu_tlb_fill,
+    .mmu_index_code = x86_cpu_mmu_index_code,
+    .exec_interrupt = x86_cpu_exec_interrupt,
+    .do_interrupt = x86_cpu_do_interrupt,
+#endif
 };

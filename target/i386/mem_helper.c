@@ -8,21 +8,20 @@
  * access itself then runs on the host (__atomic builtins, which give
  * true atomicity against other guest threads). Writes to pages that
  * hold translated code fault on the host and are retried by the SIGSEGV
- * handler after page_unprotect(). The system emulator will route these
- * through the softmmu TLB instead.
+ * handler after page_unprotect(). This file is linux-user only: the
+ * system emulator's versions (mem_helper-sys.c) go through the softmmu
+ * TLB.
  */
 #include <string.h>
 
 #include "exec/cpu-exec.h"
+#include "fx_image.h"
 #include "translate-internal.h"
-#ifdef CONFIG_USER_ONLY
 #include "user/page.h"
-#endif
 
 static void *probe_access(CPUX86State *env, uint64_t addr, uint64_t len, bool write,
                           uintptr_t ra)
 {
-#ifdef CONFIG_USER_ONLY
     int need = PAGE_READ | (write ? PAGE_WRITE : 0);
     if (!page_check_range(addr, len, need)) {
         uint64_t bad = addr;
@@ -39,9 +38,6 @@ static void *probe_access(CPUX86State *env, uint64_t addr, uint64_t len, bool wr
         raise_exception_err_ra(env, EXCP0E_PAGE, env->error_code, ra);
     }
     return g2h(addr);
-#else
-#error "system mode: route through the TLB"
-#endif
 }
 
 #define ATOMIC_OPS(type)                                                       \
@@ -161,45 +157,7 @@ void helper_cmpxchg16b(CPUX86State *env, uint64_t addr, uint32_t parallel)
     set_zf(env, flags, ok);
 }
 
-static void st16(uint8_t *p, uint16_t v)
-{
-    memcpy(p, &v, 2);
-}
-static void st32(uint8_t *p, uint32_t v)
-{
-    memcpy(p, &v, 4);
-}
-static void st64(uint8_t *p, uint64_t v)
-{
-    memcpy(p, &v, 8);
-}
-static uint16_t ld16(const uint8_t *p)
-{
-    uint16_t v;
-    memcpy(&v, p, 2);
-    return v;
-}
-static uint32_t ld32(const uint8_t *p)
-{
-    uint32_t v;
-    memcpy(&v, p, 4);
-    return v;
-}
-static uint64_t ld64(const uint8_t *p)
-{
-    uint64_t v;
-    memcpy(&v, p, 8);
-    return v;
-}
-
-#define MXCSR_MASK 0xffff
-
-static int fx_nb_xmm(CPUX86State *env)
-{
-    return (env->hflags & HF_CS64_MASK) ? 16 : 8;
-}
-
-/* the 512-byte FXSAVE image; bytes 416..511 are left alone */
+/* FXSAVE/FXRSTOR straight on guest memory (fx_image.h) */
 void helper_fxsave(CPUX86State *env, uint64_t addr, uint32_t rex_w)
 {
     uintptr_t ra = GETPC();
@@ -207,36 +165,7 @@ void helper_fxsave(CPUX86State *env, uint64_t addr, uint32_t rex_w)
     if (addr & 15) {
         raise_exception_err_ra(env, EXCP0D_GPF, 0, ra);
     }
-    uint8_t *p = probe_access(env, addr, 512, true, ra);
-
-    st16(p + 0, env->fpuc);
-    st16(p + 2, x87_get_fsw(env));
-    p[4] = x87_get_ftw_abridged(env);
-    p[5] = 0;
-    st16(p + 6, env->fpop);
-    if (rex_w) {
-        st64(p + 8, env->fpip);
-        st64(p + 16, env->fpdp);
-    } else {
-        st32(p + 8, env->fpip);
-        st16(p + 12, env->fpcs);
-        st16(p + 14, 0);
-        st32(p + 16, env->fpdp);
-        st16(p + 20, env->fpds);
-        st16(p + 22, 0);
-    }
-    st32(p + 24, env->mxcsr);
-    st32(p + 28, MXCSR_MASK);
-    for (int i = 0; i < 8; i++) {
-        FPReg *r = &env->fpregs[(env->fpstt + i) & 7];
-        uint8_t *q = p + 32 + 16 * i;
-        st64(q, r->raw.low);
-        st16(q + 8, r->raw.high);
-        memset(q + 10, 0, 6);
-    }
-    for (int i = 0; i < fx_nb_xmm(env); i++) {
-        memcpy(p + 160 + 16 * i, &env->xmm_regs[i], 16);
-    }
+    fx_image_save(env, probe_access(env, addr, 512, true, ra), rex_w);
 }
 
 void helper_fxrstor(CPUX86State *env, uint64_t addr, uint32_t rex_w)
@@ -246,33 +175,7 @@ void helper_fxrstor(CPUX86State *env, uint64_t addr, uint32_t rex_w)
     if (addr & 15) {
         raise_exception_err_ra(env, EXCP0D_GPF, 0, ra);
     }
-    uint8_t *p = probe_access(env, addr, 512, false, ra);
-    uint32_t mxcsr = ld32(p + 24);
-
-    if (mxcsr & ~MXCSR_MASK) {
+    if (!fx_image_load(env, probe_access(env, addr, 512, false, ra), rex_w)) {
         raise_exception_err_ra(env, EXCP0D_GPF, 0, ra);
-    }
-    env->fpuc = ld16(p);
-    x87_set_fsw(env, ld16(p + 2));
-    x87_set_ftw_abridged(env, p[4]);
-    env->fpop = ld16(p + 6) & 0x7ff;
-    if (rex_w) {
-        env->fpip = ld64(p + 8);
-        env->fpdp = ld64(p + 16);
-    } else {
-        env->fpip = ld32(p + 8);
-        env->fpcs = ld16(p + 12);
-        env->fpdp = ld32(p + 16);
-        env->fpds = ld16(p + 20);
-    }
-    env->mxcsr = mxcsr;
-    for (int i = 0; i < 8; i++) {
-        FPReg *r = &env->fpregs[(env->fpstt + i) & 7];
-        const uint8_t *q = p + 32 + 16 * i;
-        r->raw.low = ld64(q);
-        r->raw.high = ld16(q + 8);
-    }
-    for (int i = 0; i < fx_nb_xmm(env); i++) {
-        memcpy(&env->xmm_regs[i], p + 160 + 16 * i, 16);
     }
 }

@@ -735,13 +735,49 @@ void gen_op_bt_grp8(DisasContext *s, X86DecodedInsn *d)
     gen_bt_common(s, d, op - 4, true);
 }
 
-/* BSF/BSR (and TZCNT/LZCNT while BMI1/ABM are not advertised): a zero
- * source sets ZF and leaves the destination unchanged */
+#define CPUID_EXT3_ABM (1u << 5)   /* leaf 0x80000001 ecx: LZCNT */
+#define CPUID_7_0_EBX_BMI1 (1u << 3) /* leaf 7 ebx: TZCNT (and more) */
+
+/* TZCNT/LZCNT (F3 0F BC/BD when advertised): the count of zero bits, the
+ * operand size for a zero source; CF = source is zero, ZF = result is
+ * zero, the other flags undefined (cleared here) */
+static void gen_zero_count(DisasContext *s, X86DecodedInsn *d, bool leading)
+{
+    MemOp ot = d->ot;
+    int bits = 8 << ot;
+
+    gen_ld_modrm(s, d, ot, s->T0);
+    if (leading) {
+        tcg_gen_clzi_i64(s->T1, s->T0, 64);
+        tcg_gen_subi_i64(s->T1, s->T1, 64 - bits);
+    } else {
+        tcg_gen_ctzi_i64(s->T1, s->T0, bits);
+    }
+    gen_op_mov_reg_v(s, ot, d->reg, s->T1);
+    TCGv_i64 zf = tcg_temp_new_i64();
+    tcg_gen_setcondi_i64(TCG_COND_EQ, zf, s->T1, 0);
+    tcg_gen_shli_i64(zf, zf, 6);
+    tcg_gen_setcondi_i64(TCG_COND_EQ, s->T1, s->T0, 0); /* CF */
+    tcg_gen_or_i64(s->T1, s->T1, zf);
+    gen_update_cc_eflags(s, s->T1);
+    tcg_temp_free_i64(zf);
+}
+
+/* BSF/BSR (and TZCNT/LZCNT when BMI1/ABM are not advertised, as on CPUs
+ * without them): a zero source sets ZF and leaves the destination
+ * unchanged */
 static void gen_bitscan(DisasContext *s, X86DecodedInsn *d, bool reverse)
 {
     MemOp ot = d->ot;
-    TCGv_i64 nv = tcg_temp_new_i64();
+    TCGv_i64 nv;
 
+    if (d->mandatory == 0xf3 &&
+        (reverse ? (s->env->ext_features_ecx & CPUID_EXT3_ABM)
+                 : (s->env->features7_ebx & CPUID_7_0_EBX_BMI1))) {
+        gen_zero_count(s, d, reverse);
+        return;
+    }
+    nv = tcg_temp_new_i64();
     gen_ld_modrm(s, d, ot, s->T0);
     if (reverse) {
         tcg_gen_clzi_i64(s->T1, s->T0, 64);

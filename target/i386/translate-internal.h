@@ -126,6 +126,13 @@ void gen_op_x87(DisasContext *s, X86DecodedInsn *d);
 void gen_op_wait(DisasContext *s, X86DecodedInsn *d);
 void gen_op_sse(DisasContext *s, X86DecodedInsn *d);
 
+/* system mode: emitters that replace the user-mode ones of the same
+ * group when non-NULL (translate-sys.c) */
+#ifndef CONFIG_USER_ONLY
+extern const X86GenFunc x86_sys_emitters[OP_NB];
+void helper_irq_window(CPUX86State *env);
+#endif
+
 /* helpers (int_helper.c, misc_helper.c, mem_helper.c) */
 void helper_raise_exception(CPUX86State *env, uint32_t excp, uint32_t err);
 void helper_raise_trap(CPUX86State *env, uint32_t excp, uint32_t err, uint64_t next_eip);

@@ -24,6 +24,8 @@ TCGv_i64 cpu_eip;
 
 static TCGContext *globals_ctx;
 
+#define TARGET_PAGE_MASK_I386 (~(uint64_t)0xfff)
+
 static void x86_translate_init(void)
 {
     static const char *const reg_names[16] = {
@@ -641,15 +643,42 @@ static void gen_lookup_and_goto_ptr(DisasContext *s)
 {
     TCGv_ptr p = tcg_temp_new_ptr();
 
+#ifndef CONFIG_USER_ONLY
+    if (s->flags & HF_INHIBIT_IRQ_MASK) {
+        /* the insn in the STI/MOV SS shadow is done: interrupts may come */
+        tcg_gen_call(helper_irq_window, 0, NULL, tcgvp(tcg_ctx->env));
+    }
+#endif
+
     tcg_gen_call(helper_lookup_tb_ptr, TCG_CALL_NO_WG, tcgvp(p), tcgvp(tcg_ctx->env));
     tcg_gen_goto_ptr(p);
+}
+
+/*
+ * Direct chaining to eip: in system mode only within the page of the TB
+ * start or of the current insn, whose mapping the TB already depends on
+ * (another page may be remapped without this TB being invalidated).
+ */
+static bool use_goto_tb(DisasContext *s, uint64_t eip)
+{
+    if (!s->jmp_opt) {
+        return false;
+    }
+#ifndef CONFIG_USER_ONLY
+    uint64_t pc = s->cs_base + eip;
+    if (((pc ^ s->base.pc_first) & TARGET_PAGE_MASK_I386) != 0 &&
+        ((pc ^ s->pc_start) & TARGET_PAGE_MASK_I386) != 0) {
+        return false;
+    }
+#endif
+    return true;
 }
 
 /* Leave the TB towards eip (the linear pc is cs_base + eip). */
 static void gen_goto_tb(DisasContext *s, int n, uint64_t eip)
 {
     gen_update_cc_op(s);
-    if (s->jmp_opt) {
+    if (use_goto_tb(s, eip)) {
         tcg_gen_goto_tb(n);
         gen_sync_eip(s, eip);
         tcg_gen_exit_tb(s->base.tb, n);
@@ -882,8 +911,14 @@ static void x86_init_disas_context(DisasContextBase *db, CPUState *cs)
     s->code32 = (flags & HF_CS32_MASK) != 0;
     s->ss32 = (flags & HF_SS32_MASK) != 0;
     s->addseg = (flags & HF_ADDSEG_MASK) != 0;
-    s->mem_index = 0;
+    /* X86_MMU_USER (0) at CPL 3, which is all linux-user runs */
+    s->mem_index = s->cpl == 3 ? X86_MMU_USER : X86_MMU_KERNEL;
     s->jmp_opt = !(s->cflags & CF_NO_CHAIN) && !db->singlestep_enabled;
+    if (flags & HF_INHIBIT_IRQ_MASK) {
+        /* one insn in the interrupt shadow, then a check for interrupts */
+        db->max_insns = 1;
+        s->jmp_opt = false;
+    }
     s->cc_op = CC_OP_DYNAMIC;
     s->cc_op_dirty = false;
     s->A0 = tcg_temp_new_i64();
@@ -926,7 +961,13 @@ static void x86_translate_insn(DisasContextBase *db, CPUState *cs)
         gen_illegal_opcode(s);
         return;
     }
-    x86_emitters[insn.e->op](s, &insn);
+    X86GenFunc emit = x86_emitters[insn.e->op];
+#ifndef CONFIG_USER_ONLY
+    if (x86_sys_emitters[insn.e->op]) {
+        emit = x86_sys_emitters[insn.e->op];
+    }
+#endif
+    emit(s, &insn);
     s->insn = NULL;
 
     /* a TB covers at most two pages: stop once we left the first one */

@@ -102,4 +102,26 @@ static inline void cpu_exit(CPUState *cs)
     __atomic_store_n(&cs->exit_request, 1, __ATOMIC_SEQ_CST);
 }
 
+/*
+ * System mode: interrupt_request bits. A device model (interrupt
+ * controller) raises them with cpu_interrupt(), which also makes the CPU
+ * leave generated code at the next TB boundary so the target can take
+ * the interrupt; cpu_reset_interrupt() lowers them.
+ */
+#define CPU_INTERRUPT_HARD 0x0002  /* an external interrupt (INTR line) */
+#define CPU_INTERRUPT_NMI 0x0200
+#define CPU_INTERRUPT_INIT 0x0400  /* INIT (multiprocessor start-up) */
+#define CPU_INTERRUPT_SIPI 0x0800  /* start-up IPI */
+
+static inline void cpu_interrupt(CPUState *cs, uint32_t mask)
+{
+    __atomic_fetch_or(&cs->interrupt_request, mask, __ATOMIC_SEQ_CST);
+    cpu_exit(cs);
+}
+
+static inline void cpu_reset_interrupt(CPUState *cs, uint32_t mask)
+{
+    __atomic_fetch_and(&cs->interrupt_request, ~mask, __ATOMIC_SEQ_CST);
+}
+
 #endif

@@ -118,11 +118,40 @@ typedef struct CPUX86State {
     uint64_t exception_addr; /* faulting linear address (#PF / SIGSEGV) */
     int exception_is_write;
     uint64_t exception_next_eip; /* for INT n / SYSCALL: eip after it */
+
+    /*
+     * System mode (target/i386/seg_helper.c, excp_helper.c,
+     * misc_helper-sys.c). cr[] above holds CR0, CR2, CR3, CR4; CR8 is
+     * cr8 (the task priority, 4 bits).
+     */
+    SegmentCache ldt, tr;   /* selector, base, limit, flags as segs[] */
+    SegmentCache gdt, idt;  /* base and limit only */
+    uint64_t cr8;
+    uint64_t dr[8];         /* DR0-3, DR6 and DR7 (4 and 5 alias them) */
+    uint32_t hflags2;       /* HF2_*: state that does not select code */
+    int old_exception;      /* the exception being delivered, for #DF */
+    int exception_is_int;   /* the pending exception is INT n / INT3 / INTO */
+    /* MSRs */
+    uint32_t sysenter_cs;
+    uint64_t sysenter_esp, sysenter_eip;
+    uint64_t star, lstar, cstar, fmask;
+    uint64_t pat, apic_base, misc_enable, tsc_aux;
+    uint64_t mtrr_deftype;
+    uint64_t mtrr_fixed[11];
+    uint64_t mtrr_var[8][2]; /* PHYSBASEn, PHYSMASKn */
 } CPUX86State;
 
 typedef struct X86CPU {
     CPUState parent;
     CPUX86State env;
+    /*
+     * System mode: set by the board. Called (with the big lock held) when
+     * the CPU accepts an external interrupt (CPU_INTERRUPT_HARD with
+     * EFLAGS.IF set): acknowledges it at the interrupt controller and
+     * returns the vector, or -1 when nothing is pending any more (a
+     * spurious request: nothing is delivered).
+     */
+    int (*get_irq_vector)(CPUState *cs);
 } X86CPU;
 
 static inline X86CPU *env_archcpu(CPUX86State *env)
@@ -149,6 +178,124 @@ static inline CPUX86State *cpu_env(CPUState *cs) { return (CPUX86State *)cs->env
 #define HF_MP_MASK (1 << 16)
 #define HF_IOPL_SHIFT 17       /* 2 bits: IOPL copy for translation */
 #define HF_SMAP_MASK (1 << 19)
+#define HF_PG_MASK (1 << 20)     /* CR0.PG (system mode) */
+#define HF_WP_MASK (1 << 21)     /* CR0.WP (system mode) */
+
+/* hflags2: CPU state that does not change generated code */
+#define HF2_NMI_MASK (1 << 0)  /* NMIs blocked until the next IRET */
+
+/*
+ * MMU indexes (system mode; linux-user uses none). A TB's accesses use
+ * the index of its CPL; helpers that make implicit supervisor accesses
+ * (descriptor tables, the TSS, the IDT) use X86_MMU_KERNEL whatever the
+ * CPL. With paging off every index maps linear = physical.
+ *   X86_MMU_USER       CPL 3: U/S and R/W page bits apply
+ *   X86_MMU_KERNEL     CPL 0-2 (CR0.WP decides for read-only pages)
+ *   X86_MMU_KERNEL_NOSMAP  supervisor without SMAP checks (reserved:
+ *                      SMAP is not advertised, so KERNEL never checks)
+ * Changes of CR0.PG/WP, CR3, CR4.PSE/PAE/PGE/SMEP, EFER.NXE flush the TLB.
+ */
+#define X86_MMU_USER 0
+#define X86_MMU_KERNEL 1
+#define X86_MMU_KERNEL_NOSMAP 2
+
+/* CR0 */
+#define CR0_PE_MASK (1u << 0)
+#define CR0_MP_MASK (1u << 1)
+#define CR0_EM_MASK (1u << 2)
+#define CR0_TS_MASK (1u << 3)
+#define CR0_ET_MASK (1u << 4)
+#define CR0_NE_MASK (1u << 5)
+#define CR0_WP_MASK (1u << 16)
+#define CR0_AM_MASK (1u << 18)
+#define CR0_NW_MASK (1u << 29)
+#define CR0_CD_MASK (1u << 30)
+#define CR0_PG_MASK (1u << 31)
+/* CR4 */
+#define CR4_VME_MASK (1u << 0)
+#define CR4_PVI_MASK (1u << 1)
+#define CR4_TSD_MASK (1u << 2)
+#define CR4_DE_MASK (1u << 3)
+#define CR4_PSE_MASK (1u << 4)
+#define CR4_PAE_MASK (1u << 5)
+#define CR4_MCE_MASK (1u << 6)
+#define CR4_PGE_MASK (1u << 7)
+#define CR4_PCE_MASK (1u << 8)
+#define CR4_OSFXSR_MASK (1u << 9)
+#define CR4_OSXMMEXCPT_MASK (1u << 10)
+#define CR4_SMEP_MASK (1u << 20)
+#define CR4_SMAP_MASK (1u << 21)
+/* EFER */
+#define EFER_SCE (1u << 0)
+#define EFER_LME (1u << 8)
+#define EFER_LMA (1u << 10)
+#define EFER_NXE (1u << 11)
+
+/* MSRs the CPU implements (RDMSR/WRMSR of others: #GP) */
+#define MSR_IA32_TSC 0x10
+#define MSR_IA32_APICBASE 0x1b
+#define MSR_MTRRcap 0xfe
+#define MSR_IA32_SYSENTER_CS 0x174
+#define MSR_IA32_SYSENTER_ESP 0x175
+#define MSR_IA32_SYSENTER_EIP 0x176
+#define MSR_MTRRphysBase0 0x200
+#define MSR_MTRRphysMask7 0x20f
+#define MSR_MTRRfix64K_00000 0x250
+#define MSR_MTRRfix16K_80000 0x258
+#define MSR_MTRRfix16K_A0000 0x259
+#define MSR_MTRRfix4K_C0000 0x268
+#define MSR_MTRRfix4K_F8000 0x26f
+#define MSR_PAT 0x277
+#define MSR_MTRRdefType 0x2ff
+#define MSR_IA32_MISC_ENABLE 0x1a0
+#define MSR_EFER 0xc0000080
+#define MSR_STAR 0xc0000081
+#define MSR_LSTAR 0xc0000082
+#define MSR_CSTAR 0xc0000083
+#define MSR_FMASK 0xc0000084
+#define MSR_FSBASE 0xc0000100
+#define MSR_GSBASE 0xc0000101
+#define MSR_KERNELGSBASE 0xc0000102
+#define MSR_TSC_AUX 0xc0000103
+
+/* descriptor bits, in SegmentCache.flags (bits 8..23 of the high dword) */
+#define DESC_TYPE_SHIFT 8
+#define DESC_A_MASK (1u << 8)
+#define DESC_W_MASK (1u << 9)  /* data: writable */
+#define DESC_R_MASK (1u << 9)  /* code: readable */
+#define DESC_E_MASK (1u << 10) /* data: expand-down */
+#define DESC_C_MASK (1u << 10) /* code: conforming */
+#define DESC_CS_MASK (1u << 11) /* code (vs data) */
+#define DESC_S_MASK (1u << 12)  /* code/data (vs system) */
+#define DESC_DPL_SHIFT 13
+#define DESC_DPL_MASK (3u << DESC_DPL_SHIFT)
+#define DESC_P_MASK (1u << 15)
+#define DESC_L_MASK (1u << 21)
+#define DESC_B_MASK (1u << 22)
+#define DESC_G_MASK (1u << 23)
+#define DESC_TSS_BUSY_MASK (1u << 9)
+
+/*
+ * System mode hooks. The triple-fault hook is set by the machine (a reset
+ * request); when NULL, a triple fault stops the CPU (it stays halted with
+ * interrupts ignored, as in shutdown state).
+ */
+extern void (*x86_triple_fault_hook)(CPUState *cs);
+
+/* Recompute env->hflags from CR0/CR4/EFER, the segments and EFLAGS
+ * (keeps HF_INHIBIT_IRQ). */
+void x86_update_hflags(CPUX86State *env);
+/*
+ * System mode: run the CPU (cpu_exec) and deliver what it returns: guest
+ * exceptions through the IDT, and pending external interrupts/NMIs at
+ * instruction boundaries. Returns an EXCP_* request for the caller:
+ * EXCP_HLT (halted: wait until cs->interrupt_request, then call again),
+ * EXCP_INTERRUPT (exit request), EXCP_DEBUG...
+ */
+int x86_cpu_exec(CPUState *cs);
+/* Write a control register / MSR as the guest would (no privilege
+ * checks): for loaders that start the CPU in a given mode. */
+void x86_cpu_set_cr(CPUX86State *env, int reg, uint64_t val);
 
 /* guest exception vectors */
 #define EXCP00_DIVZ 0
