@@ -515,7 +515,9 @@ static void vbe_update_virt_height(VGACommonState *s)
     s->vbe_regs[VBE_DISPI_INDEX_VIRT_HEIGHT] = h > 0xffff ? 0xffff : h;
 }
 
-static void vbe_enable(VGACommonState *s, uint16_t val)
+/* Set up the mode in XRES/YRES/BPP; false (and nothing changed) if it does
+ * not fit in the video memory. */
+static bool vbe_enable(VGACommonState *s, uint16_t val)
 {
     uint32_t xres = s->vbe_regs[VBE_DISPI_INDEX_XRES];
     uint32_t yres = s->vbe_regs[VBE_DISPI_INDEX_YRES];
@@ -529,7 +531,7 @@ static void vbe_enable(VGACommonState *s, uint16_t val)
         log_mask_printf(LOG_GUEST_ERROR,
                         "vga: VBE mode %ux%ux%u does not fit in %u bytes of video memory\n", xres,
                         yres, s->vbe_regs[VBE_DISPI_INDEX_BPP], s->vram_size);
-        return;
+        return false;
     }
     s->vbe_regs[VBE_DISPI_INDEX_VIRT_WIDTH] = xres;
     s->vbe_regs[VBE_DISPI_INDEX_X_OFFSET] = 0;
@@ -543,6 +545,7 @@ static void vbe_enable(VGACommonState *s, uint16_t val)
     /* the VGA side: graphics mode, the window at 0xa0000 (64 KiB) */
     s->gr[6] = (s->gr[6] & ~0x0c) | 0x05;
     s->sr[4] |= 0x08;
+    return true;
 }
 
 void vbe_write_reg(VGACommonState *s, unsigned index, uint16_t val)
@@ -590,11 +593,8 @@ void vbe_write_reg(VGACommonState *s, unsigned index, uint16_t val)
         s->vbe_regs[index] = val;
         return;
     case VBE_DISPI_INDEX_ENABLE:
-        if ((val & VBE_DISPI_ENABLED) && !was_enabled) {
-            vbe_enable(s, val);
-            if (!(s->vbe_regs[VBE_DISPI_INDEX_VIRT_HEIGHT])) {
-                return; /* rejected */
-            }
+        if ((val & VBE_DISPI_ENABLED) && !was_enabled && !vbe_enable(s, val)) {
+            return;
         }
         s->vbe_regs[index] = val & (VBE_DISPI_ENABLED | VBE_DISPI_GETCAPS | VBE_DISPI_8BIT_DAC |
                                     VBE_DISPI_LFB_ENABLED | VBE_DISPI_NOCLEARMEM);
