@@ -126,8 +126,7 @@ bool surface_write_image(DisplaySurface *s, FILE *f, ImageFormat fmt, Error **er
     return ok;
 }
 
-bool qemu_console_screendump(QemuConsole *con, const char *filename, ImageFormat fmt,
-                             Error **errp)
+bool qemu_console_screendump(QemuConsole *con, const char *filename, ImageFormat fmt, Error **errp)
 {
     FILE *f;
     bool ok;

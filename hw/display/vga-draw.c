@@ -38,8 +38,8 @@ static uint32_t vga_dac_rgb(VGACommonState *s, unsigned index)
         return (uint32_t)p[0] << 16 | (uint32_t)p[1] << 8 | p[2];
     }
     /* 6-bit DAC values to 8 bits, so 0x3f becomes 0xff */
-    return (uint32_t)((p[0] << 2) | (p[0] >> 4)) << 16 | (uint32_t)((p[1] << 2) | (p[1] >> 4)) << 8 |
-           ((p[2] << 2) | (p[2] >> 4));
+    return (uint32_t)((p[0] << 2) | (p[0] >> 4)) << 16 |
+           (uint32_t)((p[1] << 2) | (p[1] >> 4)) << 8 | ((p[2] << 2) | (p[2] >> 4));
 }
 
 /* A 4-bit pixel or text colour through the attribute controller's
@@ -132,8 +132,7 @@ typedef struct DirtySnapshot {
     uint8_t *dirty;
 } DirtySnapshot;
 
-static void vga_snapshot_dirty(VGACommonState *s, DirtySnapshot *snap, uint64_t start,
-                               uint64_t len)
+static void vga_snapshot_dirty(VGACommonState *s, DirtySnapshot *snap, uint64_t start, uint64_t len)
 {
     if (start >= s->vram_size) {
         len = 0;
@@ -360,8 +359,7 @@ static void vga_draw_graphics(VGACommonState *s, VGADrawMode mode)
         height = 1;
     }
     full = vga_resize(s, mode, width, height);
-    full |= vga_update_palette(s, pal, mode == VGA_DRAW_CHAIN4 ? 256 : 16,
-                               mode != VGA_DRAW_CHAIN4);
+    full |= vga_update_palette(s, pal, mode == VGA_DRAW_CHAIN4 ? 256 : 16, mode != VGA_DRAW_CHAIN4);
     vga_snapshot_dirty(s, &snap, 0, VGA_VRAM_WINDOW);
 
     s->lines_redrawn = 0;

@@ -230,11 +230,12 @@ static const VMStateDescription vmstate_vga_pci = {
     .name = "vga",
     .version_id = 1,
     .minimum_version_id = 1,
-    .fields = (const VMStateField[]){
-        VMSTATE_PCI_DEVICE(parent, PCIVGAState),
-        VMSTATE_VGA_COMMON(vga, PCIVGAState),
-        VMSTATE_END_OF_LIST(),
-    },
+    .fields =
+        (const VMStateField[]){
+            VMSTATE_PCI_DEVICE(parent, PCIVGAState),
+            VMSTATE_VGA_COMMON(vga, PCIVGAState),
+            VMSTATE_END_OF_LIST(),
+        },
 };
 
 static const PCIDeviceClass vga_pci_class = {

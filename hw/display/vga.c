@@ -180,8 +180,7 @@ static void vga_attr_write(VGACommonState *s, uint8_t val)
     }
     if (index < 0x10 && (s->ar_index & 0x20)) {
         /* the palette is locked while the display reads it */
-        log_mask_printf(LOG_GUEST_ERROR, "vga: palette register %#x written with PAS set\n",
-                        index);
+        log_mask_printf(LOG_GUEST_ERROR, "vga: palette register %#x written with PAS set\n", index);
         return;
     }
     switch (index) {
@@ -199,8 +198,10 @@ static void vga_attr_write(VGACommonState *s, uint8_t val)
         val &= 0x3f;
         break;
     }
+    if (s->ar[index] != val) {
+        s->full_update = true;
+    }
     s->ar[index] = val;
-    s->full_update = true;
 }
 
 static void vga_dac_write(VGACommonState *s, uint8_t val)
@@ -209,10 +210,10 @@ static void vga_dac_write(VGACommonState *s, uint8_t val)
 
     s->dac_cache[s->dac_sub_index] = dac8 ? val : (val & 0x3f);
     if (++s->dac_sub_index == 3) {
+        /* the renderer notices the new colour by comparing palettes */
         memcpy(&s->palette[s->dac_write_index * 3], s->dac_cache, 3);
         s->dac_sub_index = 0;
         s->dac_write_index++;
-        s->full_update = true;
     }
 }
 
@@ -231,7 +232,6 @@ void vga_ioport_write(VGACommonState *s, uint32_t addr, uint32_t val)
         break;
     case 0x3c2:
         s->misc_output = val & ~0x10;
-        s->full_update = true;
         break;
     case 0x3c3:
         break; /* video subsystem enable: always enabled */
@@ -241,16 +241,17 @@ void vga_ioport_write(VGACommonState *s, uint32_t addr, uint32_t val)
     case 0x3c5:
         index = s->sr_index & 7;
         if (index >= VGA_SEQ_COUNT) {
-            log_mask_printf(LOG_GUEST_ERROR, "vga: sequencer register %#x does not exist\n",
-                            index);
+            log_mask_printf(LOG_GUEST_ERROR, "vga: sequencer register %#x does not exist\n", index);
             break;
         }
+        /* clocking mode and character map select change the picture */
+        if ((index == 1 || index == 3) && s->sr[index] != (val & sr_mask[index])) {
+            s->full_update = true;
+        }
         s->sr[index] = val & sr_mask[index];
-        s->full_update = true;
         break;
     case 0x3c6:
-        s->pel_mask = val;
-        s->full_update = true;
+        s->pel_mask = val; /* the renderer compares the resulting colours */
         break;
     case 0x3c7:
         s->dac_read_index = val;
@@ -271,12 +272,15 @@ void vga_ioport_write(VGACommonState *s, uint32_t addr, uint32_t val)
     case 0x3cf:
         index = s->gr_index & 0x0f;
         if (index >= VGA_GFX_COUNT) {
-            log_mask_printf(LOG_GUEST_ERROR, "vga: graphics register %#x does not exist\n",
-                            index);
+            log_mask_printf(LOG_GUEST_ERROR, "vga: graphics register %#x does not exist\n", index);
             break;
         }
+        /* the shift modes and graphics/text select change the picture; the
+         * rest only steers memory accesses */
+        if ((index == 5 && ((s->gr[5] ^ val) & 0x60)) || (index == 6 && ((s->gr[6] ^ val) & 1))) {
+            s->full_update = true;
+        }
         s->gr[index] = val & gr_mask[index];
-        s->full_update = true;
         break;
     case 0x3b4:
     case 0x3d4:
@@ -296,8 +300,12 @@ void vga_ioport_write(VGACommonState *s, uint32_t addr, uint32_t val)
             }
             break;
         }
+        /* the cursor is tracked by the text renderer itself */
+        if (index != 0x0a && index != 0x0b && index != 0x0e && index != 0x0f &&
+            s->cr[index] != val) {
+            s->full_update = true;
+        }
         s->cr[index] = val;
-        s->full_update = true;
         break;
     case 0x3ba:
     case 0x3da:
@@ -815,30 +823,31 @@ const VMStateDescription vmstate_vga_common = {
     .version_id = 1,
     .minimum_version_id = 1,
     .post_load = vga_post_load,
-    .fields = (const VMStateField[]){
-        VMSTATE_UINT32_EQUAL(vram_size, VGACommonState),
-        VMSTATE_UINT8(misc_output, VGACommonState),
-        VMSTATE_UINT8(feature_ctrl, VGACommonState),
-        VMSTATE_UINT8(st01, VGACommonState),
-        VMSTATE_UINT8(sr_index, VGACommonState),
-        VMSTATE_UINT8_ARRAY(sr, VGACommonState, 8),
-        VMSTATE_UINT8(gr_index, VGACommonState),
-        VMSTATE_UINT8_ARRAY(gr, VGACommonState, 16),
-        VMSTATE_UINT8(ar_index, VGACommonState),
-        VMSTATE_BOOL(ar_flip_flop, VGACommonState),
-        VMSTATE_UINT8_ARRAY(ar, VGACommonState, VGA_ATTR_COUNT),
-        VMSTATE_UINT8(cr_index, VGACommonState),
-        VMSTATE_UINT8_ARRAY(cr, VGACommonState, 256),
-        VMSTATE_UINT8(dac_state, VGACommonState),
-        VMSTATE_UINT8(dac_read_index, VGACommonState),
-        VMSTATE_UINT8(dac_write_index, VGACommonState),
-        VMSTATE_UINT8(dac_sub_index, VGACommonState),
-        VMSTATE_UINT8_ARRAY(dac_cache, VGACommonState, 3),
-        VMSTATE_UINT8(pel_mask, VGACommonState),
-        VMSTATE_UINT8_ARRAY(palette, VGACommonState, 768),
-        VMSTATE_UINT32(latch, VGACommonState),
-        VMSTATE_UINT16(vbe_index, VGACommonState),
-        VMSTATE_UINT16_ARRAY(vbe_regs, VGACommonState, VBE_DISPI_INDEX_NB),
-        VMSTATE_END_OF_LIST(),
-    },
+    .fields =
+        (const VMStateField[]){
+            VMSTATE_UINT32_EQUAL(vram_size, VGACommonState),
+            VMSTATE_UINT8(misc_output, VGACommonState),
+            VMSTATE_UINT8(feature_ctrl, VGACommonState),
+            VMSTATE_UINT8(st01, VGACommonState),
+            VMSTATE_UINT8(sr_index, VGACommonState),
+            VMSTATE_UINT8_ARRAY(sr, VGACommonState, 8),
+            VMSTATE_UINT8(gr_index, VGACommonState),
+            VMSTATE_UINT8_ARRAY(gr, VGACommonState, 16),
+            VMSTATE_UINT8(ar_index, VGACommonState),
+            VMSTATE_BOOL(ar_flip_flop, VGACommonState),
+            VMSTATE_UINT8_ARRAY(ar, VGACommonState, VGA_ATTR_COUNT),
+            VMSTATE_UINT8(cr_index, VGACommonState),
+            VMSTATE_UINT8_ARRAY(cr, VGACommonState, 256),
+            VMSTATE_UINT8(dac_state, VGACommonState),
+            VMSTATE_UINT8(dac_read_index, VGACommonState),
+            VMSTATE_UINT8(dac_write_index, VGACommonState),
+            VMSTATE_UINT8(dac_sub_index, VGACommonState),
+            VMSTATE_UINT8_ARRAY(dac_cache, VGACommonState, 3),
+            VMSTATE_UINT8(pel_mask, VGACommonState),
+            VMSTATE_UINT8_ARRAY(palette, VGACommonState, 768),
+            VMSTATE_UINT32(latch, VGACommonState),
+            VMSTATE_UINT16(vbe_index, VGACommonState),
+            VMSTATE_UINT16_ARRAY(vbe_regs, VGACommonState, VBE_DISPI_INDEX_NB),
+            VMSTATE_END_OF_LIST(),
+        },
 };

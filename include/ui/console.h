@@ -128,7 +128,6 @@ bool surface_write_image(DisplaySurface *surface, FILE *f, ImageFormat fmt, Erro
  * Bring the console up to date (graphic_hw_update) and write its screen to
  * filename (the "screendump" monitor command). con NULL: console 0.
  */
-bool qemu_console_screendump(QemuConsole *con, const char *filename, ImageFormat fmt,
-                             Error **errp);
+bool qemu_console_screendump(QemuConsole *con, const char *filename, ImageFormat fmt, Error **errp);
 
 #endif

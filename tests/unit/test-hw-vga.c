@@ -359,8 +359,7 @@ static bool planes_are(hwaddr a, uint8_t p0, uint8_t p1, uint8_t p2, uint8_t p3)
         v[p] = plane_read(a, p);
     }
     if (v[0] != p0 || v[1] != p1 || v[2] != p2 || v[3] != p3) {
-        tap_diag("planes at %#lx: %02x %02x %02x %02x", (unsigned long)a, v[0], v[1], v[2],
-                 v[3]);
+        tap_diag("planes at %#lx: %02x %02x %02x %02x", (unsigned long)a, v[0], v[1], v[2], v[3]);
         return false;
     }
     return true;
@@ -439,7 +438,8 @@ static void test_planar(void)
     gr_write(8, 0xc3);
     writeb(0xa0000 + 0x108, 0x0a);
     gr_write(8, 0xff);
-    tap_ok(planes_are(0x108, 0x00, 0xc3, 0x00, 0xc3), "write mode 2: colour 1010 through the bit mask");
+    tap_ok(planes_are(0x108, 0x00, 0xc3, 0x00, 0xc3),
+           "write mode 2: colour 1010 through the bit mask");
 
     /* write mode 3: set/reset colour, data ANDed into the bit mask */
     planes_set(0x109, 0x00, 0xff, 0x00, 0xff);
@@ -451,7 +451,8 @@ static void test_planar(void)
     gr_write(8, 0xff);
     gr_write(0, 0);
     /* mask 0xf0 & 0x3c = 0x30 takes colour 0110, the rest the latch 0/ff/0/ff */
-    tap_ok(planes_are(0x109, 0x00, 0xff, 0x30, 0xcf), "write mode 3: colour 0110 where mask & data");
+    tap_ok(planes_are(0x109, 0x00, 0xff, 0x30, 0xcf),
+           "write mode 3: colour 0110 where mask & data");
 
     /* read mode 1: colour compare */
     planes_set(0x10a, 0x0f, 0x33, 0x55, 0x00);
@@ -547,6 +548,79 @@ static void test_mode13(void)
     tap_ok(update() == 200 && pixel(10, 20) == 0x0000ff, "a palette change redraws everything");
 }
 
+/* Mode 12h (640x480, 16 colours, planar) as the BIOS programs it. */
+static void set_mode12(void)
+{
+    static const uint8_t sr[5] = { 0x03, 0x01, 0x0f, 0x00, 0x06 };
+    static const uint8_t cr[25] = { 0x5f, 0x4f, 0x50, 0x82, 0x54, 0x80, 0x0b, 0x3e, 0x00,
+                                    0x40, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0xea, 0x8c,
+                                    0xdf, 0x28, 0x00, 0xe7, 0x04, 0xe3, 0xff };
+    static const uint8_t gr[9] = { 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x05, 0x0f, 0xff };
+    static const uint8_t ar[21] = { 0x00, 0x01, 0x02, 0x03, 0x04, 0x05, 0x14,
+                                    0x07, 0x38, 0x39, 0x3a, 0x3b, 0x3c, 0x3d,
+                                    0x3e, 0x3f, 0x01, 0x00, 0x0f, 0x00, 0x00 };
+
+    outb(0x3c2, 0xe3);
+    for (int i = 0; i < 5; i++) {
+        sr_write(i, sr[i]);
+    }
+    cr_write(0x11, 0x0c);
+    for (int i = 0; i < 25; i++) {
+        cr_write(i, cr[i]);
+    }
+    for (int i = 0; i < 9; i++) {
+        gr_write(i, gr[i]);
+    }
+    for (int i = 0; i < 21; i++) {
+        ar_write(i, ar[i]);
+    }
+    inb(0x3da);
+    outb(0x3c0, 0x20);
+}
+
+/* Plot with write mode 2, as planar drawing code does. */
+static void plot12(int x, int y, uint8_t colour)
+{
+    hwaddr a = 0xa0000 + y * 80 + x / 8;
+
+    gr_write(5, 0x02);
+    gr_write(8, 0x80 >> (x % 8));
+    (void)readb(a);
+    writeb(a, colour);
+    gr_write(8, 0xff);
+    gr_write(5, 0x00);
+}
+
+static void test_mode12(void)
+{
+    int n;
+
+    machine_reset();
+    set_mode12();
+    for (int i = 0; i < 80 * 480; i++) {
+        writeb(0xa0000 + i, 0); /* write mode 0, all planes */
+    }
+    plot12(100, 50, 4);
+    plot12(101, 50, 14);
+    plot12(639, 479, 15);
+    update();
+    tap_ok(qemu_console_get_width(con) == 640 && qemu_console_get_height(con) == 480,
+           "mode 12h renders 640x480");
+    tap_ok(pixel(100, 50) == 0xaa0000 && pixel(101, 50) == 0xffff55 && pixel(102, 50) == 0 &&
+               pixel(639, 479) == 0xffffff,
+           "planar pixels through the attribute palette (red %#x, yellow %#x)", pixel(100, 50),
+           pixel(101, 50));
+    ar_write(0x12, 0x07); /* colour plane 3 disabled */
+    inb(0x3da);
+    outb(0x3c0, 0x20);
+    n = update();
+    tap_ok(n == 480 && pixel(101, 50) == 0xaa5500, "colour plane enable masks plane 3 (brown)");
+    plot12(5, 300, 1);
+    n = update();
+    tap_ok(pixel(5, 300) == 0x0000aa && n >= 1 && n <= 52,
+           "a planar write redraws only the lines of its page (%d)", n);
+}
+
 static void test_text(void)
 {
     const char *hello = "Hello, VGA!";
@@ -626,6 +700,33 @@ static void test_text(void)
     update();
     tap_ok(pixel(40 * 9 + 4, 10 * 16 + 8) == 0xaaaaaa && pixel(40 * 9 + 8, 10 * 16) == 0,
            "a font loaded by the guest is used");
+
+    /* 40 columns: half the dot clock, characters doubled */
+    sr_write(1, 0x08);
+    cr_write(0x11, cr_read(0x11) & 0x7f);
+    cr_write(1, 0x27);
+    cr_write(0x13, 0x14);
+    update();
+    text = qemu_console_get_text(con);
+    tap_ok(qemu_console_get_width(con) == 720 && text && !strncmp(text, "Hello, VGA!\n", 12),
+           "40x25: 720 pixels wide, the text reflows to 40 columns");
+    free(text);
+    ok = true;
+    for (int y = 0; y < 16; y++) {
+        for (int x = 0; x < 16; x++) {
+            bool on = glyph[y] & (0x80 >> (x / 2));
+
+            ok &= pixel(x, y) == (on ? 0xffffffu : 0x0000aau);
+        }
+    }
+    tap_ok(ok, "40x25: each glyph pixel is two pixels wide");
+    /* back to the 80-column screen for the screendump test */
+    machine_reset();
+    for (int i = 0; hello[i]; i++) {
+        writew(0xb8000 + i * 2, 0x1f00 | hello[i]);
+    }
+    cr_write(0x0e, (cy * 80 + cx) >> 8);
+    cr_write(0x0f, (cy * 80 + cx) & 0xff);
 }
 
 static bool read_file(const char *path, uint8_t **data, size_t *len)
@@ -694,8 +795,7 @@ static bool png_check(const uint8_t *d, size_t len, int *w, int *h)
     }
     raw_len = (uLongf)(*w * 3 + 1) * *h;
     raw = malloc(raw_len);
-    if (uncompress(raw, &raw_len, idat, idat_len) != Z_OK ||
-        raw_len != (uLongf)(*w * 3 + 1) * *h) {
+    if (uncompress(raw, &raw_len, idat, idat_len) != Z_OK || raw_len != (uLongf)(*w * 3 + 1) * *h) {
         ok = false;
     }
     for (int y = 0; ok && y < *h; y++) {
@@ -834,6 +934,25 @@ static void test_vbe(void)
     update();
     tap_ok(pixel(1, 1) == 0xff0000 && pixel(2, 1) == 0x00ff00 && pixel(0, 200) == 0,
            "16 bpp: 5-6-5 pixels, memory cleared by the mode set");
+
+    /* 8 bpp with an 8-bit DAC */
+    vbe_write(VBE_DISPI_INDEX_ENABLE, 0);
+    vbe_write(VBE_DISPI_INDEX_BPP, 8);
+    vbe_write(VBE_DISPI_INDEX_ENABLE,
+              VBE_DISPI_ENABLED | VBE_DISPI_LFB_ENABLED | VBE_DISPI_8BIT_DAC);
+    dac_set(7, 0x80, 0x41, 0xfe);
+    outb(0x3c7, 7);
+    {
+        uint8_t r = inb(0x3c9), g = inb(0x3c9), b = inb(0x3c9);
+
+        writeb(LFB_BASE + 3 * 640 + 4, 7);
+        update();
+        tap_ok(r == 0x80 && g == 0x41 && b == 0xfe && pixel(4, 3) == 0x8041fe,
+               "8-bit DAC: full 8-bit palette values (%#x)", pixel(4, 3));
+    }
+    vbe_write(VBE_DISPI_INDEX_ENABLE, 0);
+    vbe_write(VBE_DISPI_INDEX_BPP, 16);
+    vbe_write(VBE_DISPI_INDEX_ENABLE, VBE_DISPI_ENABLED | VBE_DISPI_LFB_ENABLED);
 
     /* impossible values are refused, the mode stays */
     vbe_write(VBE_DISPI_INDEX_XRES, VBE_DISPI_MAX_XRES + 8);
@@ -987,6 +1106,7 @@ int main(void)
     test_registers();
     test_planar();
     test_mode13();
+    test_mode12();
     test_text();
     test_screendump();
     test_vbe();

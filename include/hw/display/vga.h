@@ -29,18 +29,18 @@
 #define VBE_DISPI_IOPORT_INDEX 0x1ce
 #define VBE_DISPI_IOPORT_DATA  0x1cf
 
-#define VBE_DISPI_INDEX_ID              0x0
-#define VBE_DISPI_INDEX_XRES            0x1
-#define VBE_DISPI_INDEX_YRES            0x2
-#define VBE_DISPI_INDEX_BPP             0x3
-#define VBE_DISPI_INDEX_ENABLE          0x4
-#define VBE_DISPI_INDEX_BANK            0x5
-#define VBE_DISPI_INDEX_VIRT_WIDTH      0x6
-#define VBE_DISPI_INDEX_VIRT_HEIGHT     0x7
-#define VBE_DISPI_INDEX_X_OFFSET        0x8
-#define VBE_DISPI_INDEX_Y_OFFSET        0x9
+#define VBE_DISPI_INDEX_ID               0x0
+#define VBE_DISPI_INDEX_XRES             0x1
+#define VBE_DISPI_INDEX_YRES             0x2
+#define VBE_DISPI_INDEX_BPP              0x3
+#define VBE_DISPI_INDEX_ENABLE           0x4
+#define VBE_DISPI_INDEX_BANK             0x5
+#define VBE_DISPI_INDEX_VIRT_WIDTH       0x6
+#define VBE_DISPI_INDEX_VIRT_HEIGHT      0x7
+#define VBE_DISPI_INDEX_X_OFFSET         0x8
+#define VBE_DISPI_INDEX_Y_OFFSET         0x9
 #define VBE_DISPI_INDEX_VIDEO_MEMORY_64K 0xa
-#define VBE_DISPI_INDEX_NB              0xb
+#define VBE_DISPI_INDEX_NB               0xb
 
 #define VBE_DISPI_ID0 0xb0c0
 #define VBE_DISPI_ID5 0xb0c5
@@ -82,7 +82,7 @@ typedef struct VGACommonState {
     void *owner;
 
     /* memory */
-    MemoryRegion vram;      /* the video memory (RAM) */
+    MemoryRegion vram; /* the video memory (RAM) */
     uint8_t *vram_ptr;
     MemoryRegion lowmem;    /* 0xa0000-0xbffff, decoded by the GR6 map */
     MemoryRegion ioports;   /* 0x3b0-0x3df */
@@ -98,7 +98,7 @@ typedef struct VGACommonState {
     uint8_t sr[8];
     uint8_t gr_index;
     uint8_t gr[16];
-    uint8_t ar_index; /* bits 0-4 index, bit 5 palette address source */
+    uint8_t ar_index;  /* bits 0-4 index, bit 5 palette address source */
     bool ar_flip_flop; /* false: next 0x3c0 write is the index */
     uint8_t ar[VGA_ATTR_COUNT];
     uint8_t cr_index;
