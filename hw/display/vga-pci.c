@@ -183,18 +183,16 @@ static bool vga_pci_realize(DeviceState *dev, Error **errp)
     memory_region_add_subregion(&d->mmio, VGA_MMIO_VBE, &d->mmio_vbe);
     memory_region_add_subregion(&d->mmio, VGA_MMIO_QEXT, &d->mmio_qext);
 
-    pci_register_bar(&d->parent, 0, PCI_BASE_ADDRESS_MEM_PREFETCH, &d->vga.vram);
-    pci_register_bar(&d->parent, 2, PCI_BASE_ADDRESS_SPACE_MEMORY, &d->mmio);
+    /* the ROM first: nothing points at the regions if it fails */
     if (d->parent.romfile && d->parent.romfile[0] &&
         !vga_pci_load_rom(d, d->parent.romfile, errp)) {
-        goto fail;
+        vga_pci_free_regions(d);
+        return false;
     }
+    pci_register_bar(&d->parent, 0, PCI_BASE_ADDRESS_MEM_PREFETCH, &d->vga.vram);
+    pci_register_bar(&d->parent, 2, PCI_BASE_ADDRESS_SPACE_MEMORY, &d->mmio);
     vga_map_legacy(&d->vga, bus->address_space_mem, bus->address_space_io);
     return true;
-
-fail:
-    vga_pci_free_regions(d);
-    return false;
 }
 
 static void vga_pci_unrealize(DeviceState *dev)

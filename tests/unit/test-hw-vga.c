@@ -1097,6 +1097,85 @@ static void test_bad_guest(void)
     tap_ok(true, "a start address at the end of memory wraps while drawing");
 }
 
+/* A second card: property checks, the option ROM BAR, a small memory,
+ * then hot removal. */
+static void test_second_device(void)
+{
+    char rom_path[] = "/tmp/test-hw-vga-rom-XXXXXX";
+    int fd = mkstemp(rom_path);
+    uint8_t rom[3000];
+    DeviceState *dev;
+    PCIDevice *pdev;
+    Error *err = NULL;
+    const hwaddr rom_base = 0xfeb00000, mmio2 = 0xfeb80000;
+    uint32_t size_mask;
+    bool ok;
+
+    for (size_t i = 0; i < sizeof(rom); i++) {
+        rom[i] = (uint8_t)(i * 7 + 1);
+    }
+    rom[0] = 0x55;
+    rom[1] = 0xaa;
+    ok = write(fd, rom, sizeof(rom)) == (ssize_t)sizeof(rom);
+    close(fd);
+
+    dev = qdev_new(TYPE_PCI_VGA, &error_abort);
+    qdev_prop_set_uint32(dev, "vgamem_mb", 3);
+    tap_ok(!qdev_realize(dev, &bus->qbus, &err) && err, "vgamem_mb 3 is refused");
+    error_free(err);
+    err = NULL;
+    qdev_delete(dev);
+
+    dev = qdev_new(TYPE_PCI_VGA, &error_abort);
+    qdev_prop_set_string(dev, "romfile", "/nonexistent/vgabios.bin");
+    tap_ok(!qdev_realize(dev, &bus->qbus, &err) && err, "a missing romfile fails realize");
+    error_free(err);
+    err = NULL;
+    qdev_delete(dev);
+
+    dev = qdev_new(TYPE_PCI_VGA, &error_abort);
+    qdev_prop_set_uint32(dev, "vgamem_mb", 1);
+    qdev_prop_set_string(dev, "romfile", rom_path);
+    ok &= qdev_realize(dev, &bus->qbus, &err);
+    if (err) {
+        error_report_err(err);
+    }
+    tap_ok(ok, "a 1 MiB card with an option ROM realizes");
+    if (!ok) {
+        unlink(rom_path);
+        return;
+    }
+    pdev = (PCIDevice *)dev;
+    pci_host_config_write_common(bus, 0, pdev->devfn, PCI_ROM_ADDRESS, 0xfffffffe, 4);
+    size_mask = pci_host_config_read_common(bus, 0, pdev->devfn, PCI_ROM_ADDRESS, 4);
+    tap_ok(size_mask == 0xfffff000, "ROM BAR sizes as 4 KiB (%#x)", size_mask);
+    pci_host_config_write_common(bus, 0, pdev->devfn, PCI_ROM_ADDRESS,
+                                 rom_base | PCI_ROM_ADDRESS_ENABLE, 4);
+    pci_host_config_write_common(bus, 0, pdev->devfn, PCI_BASE_ADDRESS_0 + 8, mmio2, 4);
+    pci_host_config_write_common(bus, 0, pdev->devfn, PCI_COMMAND, PCI_COMMAND_MEMORY, 2);
+    ok = true;
+    for (size_t i = 0; i < sizeof(rom); i++) {
+        ok &= readb(rom_base + i) == rom[i];
+    }
+    tap_ok(ok && readb(rom_base + 3500) == 0, "the ROM BAR shows the file, padded with zeros");
+    tap_ok(readw(mmio2 + 0x500 + 2 * VBE_DISPI_INDEX_VIDEO_MEMORY_64K) == 16,
+           "1 MiB card: VIDEO_MEMORY_64K is 16");
+    writew(mmio2 + 0x500 + 2 * VBE_DISPI_INDEX_XRES, 640);
+    writew(mmio2 + 0x500 + 2 * VBE_DISPI_INDEX_YRES, 480);
+    writew(mmio2 + 0x500 + 2 * VBE_DISPI_INDEX_BPP, 32);
+    writew(mmio2 + 0x500 + 2 * VBE_DISPI_INDEX_ENABLE, VBE_DISPI_ENABLED);
+    tap_ok(!(readw(mmio2 + 0x500 + 2 * VBE_DISPI_INDEX_ENABLE) & VBE_DISPI_ENABLED),
+           "640x480x32 does not fit in 1 MiB: refused");
+    writew(mmio2 + 0x500 + 2 * VBE_DISPI_INDEX_BPP, 16);
+    writew(mmio2 + 0x500 + 2 * VBE_DISPI_INDEX_ENABLE, VBE_DISPI_ENABLED);
+    tap_ok(readw(mmio2 + 0x500 + 2 * VBE_DISPI_INDEX_ENABLE) & VBE_DISPI_ENABLED,
+           "640x480x16 fits");
+    qdev_delete(dev);
+    tap_ok(readb(rom_base) == 0xff && vbe_read(VBE_DISPI_INDEX_ID) == VBE_DISPI_ID5,
+           "after removal the ROM is gone and the first card answers again");
+    unlink(rom_path);
+}
+
 int main(void)
 {
     qemu_init_main_loop(&error_abort);
@@ -1113,6 +1192,7 @@ int main(void)
     test_vmstate();
     machine_reset();
     test_bad_guest();
+    test_second_device();
 
     tap_ok(switches > 0, "the listener saw surface switches on mode changes");
     unregister_displaychangelistener(&dcl);
