@@ -1,0 +1,170 @@
+/*
+ * vCPU threads. Each vCPU has a thread that runs the target's execution
+ * function (cpu_exec plus interrupt delivery) with the big lock released;
+ * device accesses from generated code take the lock in the memory
+ * dispatcher. The thread takes the lock only to park (VM stopped) and to
+ * sleep while the CPU is halted.
+ *
+ * Halt/wake-up: each vCPU has a kick counter. The thread reads it before
+ * running; the interrupt controller raises cpu_interrupt() and then
+ * cpus_kick(), which bumps the counter. A halted thread sleeps only while
+ * the counter still has the value read before the run, so a wake-up that
+ * arrives between "no work" and the sleep is never lost.
+ *
+ * Stop: vm_stop clears should_run, forces every CPU out of generated code
+ * (cpu_exit) and waits, the lock released, until each thread is parked.
+ */
+#include <pthread.h>
+#include <stdlib.h>
+
+#include "sysemu/cpus.h"
+#include "sysemu/runstate.h"
+#include "util/main-loop.h"
+#include "util/timer.h"
+
+#define MAX_VCPUS 64
+
+typedef struct VCPU {
+    CPUState *cs;
+    CPUExecFunc exec;
+    pthread_t thread;
+    bool parked;        /* acknowledged a stop (BQL) */
+    unsigned kick_gen;  /* atomic */
+} VCPU;
+
+static VCPU vcpus[MAX_VCPUS];
+static int nr_vcpus;
+static bool should_run; /* BQL */
+static bool quitting;   /* BQL */
+static pthread_cond_t run_cond = PTHREAD_COND_INITIALIZER;    /* vCPUs wait here */
+static pthread_cond_t parked_cond = PTHREAD_COND_INITIALIZER; /* vm_stop waits here */
+
+static void *vcpu_thread(void *opaque)
+{
+    VCPU *v = opaque;
+
+    bql_lock();
+    for (;;) {
+        while (!should_run && !quitting) {
+            if (!v->parked) {
+                v->parked = true;
+                pthread_cond_broadcast(&parked_cond);
+            }
+            bql_cond_wait(&run_cond);
+        }
+        if (quitting) {
+            break;
+        }
+        v->parked = false;
+        unsigned gen = __atomic_load_n(&v->kick_gen, __ATOMIC_ACQUIRE);
+        bql_unlock();
+        int r = v->exec(v->cs);
+        bql_lock();
+        if (r == EXCP_HLT) {
+            /* the timeout only bounds the damage of a missed kick */
+            while (should_run && !quitting &&
+                   __atomic_load_n(&v->kick_gen, __ATOMIC_ACQUIRE) == gen) {
+                bql_cond_timedwait(&run_cond, 100);
+            }
+        }
+    }
+    v->parked = true;
+    pthread_cond_broadcast(&parked_cond);
+    bql_unlock();
+    return NULL;
+}
+
+void cpus_add_cpu(CPUState *cs, CPUExecFunc exec)
+{
+    if (nr_vcpus >= MAX_VCPUS) {
+        abort(); /* the command line limits -smp long before this */
+    }
+    VCPU *v = &vcpus[nr_vcpus++];
+    v->cs = cs;
+    v->exec = exec;
+    v->parked = false;
+    if (pthread_create(&v->thread, NULL, vcpu_thread, v) != 0) {
+        abort();
+    }
+}
+
+CPUState *cpus_get(int index)
+{
+    return index >= 0 && index < nr_vcpus ? vcpus[index].cs : NULL;
+}
+
+void cpus_kick(CPUState *cs)
+{
+    for (int i = 0; i < nr_vcpus; i++) {
+        if (vcpus[i].cs == cs) {
+            __atomic_fetch_add(&vcpus[i].kick_gen, 1, __ATOMIC_RELEASE);
+        }
+    }
+    /* Broadcasting without the mutex is allowed; the sleeper re-checks
+     * the counter under the BQL and sleeps at most its timeout. */
+    pthread_cond_broadcast(&run_cond);
+}
+
+void vm_start(void)
+{
+    if (runstate_get() == RUN_STATE_SHUTDOWN) {
+        return;
+    }
+    runstate_set(RUN_STATE_RUNNING);
+    vm_clock_start();
+    should_run = true;
+    pthread_cond_broadcast(&run_cond);
+}
+
+static void cpus_park_all(void)
+{
+    should_run = false;
+    for (int i = 0; i < nr_vcpus; i++) {
+        cpu_exit(vcpus[i].cs);
+    }
+    pthread_cond_broadcast(&run_cond);
+    for (;;) {
+        bool all = true;
+        for (int i = 0; i < nr_vcpus; i++) {
+            all &= vcpus[i].parked;
+        }
+        if (all) {
+            break;
+        }
+        /* a vCPU in an MMIO access needs the BQL to get out */
+        bql_cond_timedwait(&parked_cond, 50);
+        for (int i = 0; i < nr_vcpus; i++) {
+            if (!vcpus[i].parked) {
+                cpu_exit(vcpus[i].cs);
+            }
+        }
+    }
+}
+
+void vm_stop(void)
+{
+    cpus_park_all();
+    vm_clock_stop();
+    if (runstate_get() == RUN_STATE_RUNNING) {
+        runstate_set(RUN_STATE_PAUSED);
+    }
+}
+
+bool vm_running(void)
+{
+    return should_run;
+}
+
+void cpus_shutdown(void)
+{
+    cpus_park_all();
+    vm_clock_stop();
+    quitting = true;
+    pthread_cond_broadcast(&run_cond);
+    bql_unlock();
+    for (int i = 0; i < nr_vcpus; i++) {
+        pthread_join(vcpus[i].thread, NULL);
+    }
+    bql_lock();
+    nr_vcpus = 0;
+}
