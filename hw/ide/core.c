@@ -144,8 +144,6 @@ static uint64_t ide_get_sector(IDEState *s)
 
 static void ide_set_sector(IDEState *s, uint64_t lba)
 {
-    IDEBus *bus = s->bus;
-
     if (s->lba48) {
         s->sector = (uint8_t)lba;
         s->lcyl = (uint8_t)(lba >> 8);
@@ -168,7 +166,6 @@ static void ide_set_sector(IDEState *s, uint64_t lba)
         s->select = (uint8_t)((s->select & 0xf0) | (r / spt));
         s->sector = (uint8_t)(r % spt + 1);
     }
-    (void)bus;
 }
 
 static uint32_t ide_get_nsector(IDEState *s)

@@ -48,6 +48,7 @@ static char hd0_path[64], hd1_path[64], cd_path[64];
 static BlockBackend *hd0, *hd1, *cd;
 static int irq_level[2];
 static int irq_raises[2];
+static qemu_irq *irq_lines;
 
 static void irq_handler(void *opaque, int n, int level)
 {
@@ -237,7 +238,7 @@ static void setup_machine(void)
         error_report_err(err);
         abort();
     }
-    lines = qemu_allocate_irqs(irq_handler, NULL, 2);
+    lines = irq_lines = qemu_allocate_irqs(irq_handler, NULL, 2);
     qdev_connect_gpio_out_named(ide, PIIX_IDE_GPIO_ISA_IRQ, 0, lines[0]);
     qdev_connect_gpio_out_named(ide, PIIX_IDE_GPIO_ISA_IRQ, 1, lines[1]);
     device_cold_reset(ide);
@@ -889,6 +890,7 @@ int main(void)
     unlink(hd0_path);
     unlink(hd1_path);
     unlink(cd_path);
+    free(irq_lines); /* the device holds the lines themselves */
     bql_unlock();
     return tap_done();
 }
