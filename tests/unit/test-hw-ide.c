@@ -795,6 +795,68 @@ static void test_atapi(void)
     tap_ok(atapi_data_in(buf, sizeof(buf), &blocks) == 0, "medium back: TEST UNIT READY passes");
 }
 
+/* An ISO 9660 image made by xorriso: the primary volume descriptor at
+ * sector 16 and the capacity must come through READ(10) and READ CAPACITY. */
+static void test_atapi_iso(void)
+{
+    char dir[] = "/tmp/tern-test-isodir-XXXXXX";
+    char iso[64], cmdline[256], file[128];
+    uint8_t buf[4096], pkt[12];
+    BlockBackend *isoblk;
+    IDEState *drive = &piix_ide_get_bus((PCIDevice *)ide, 1)->ifs[0];
+    int blocks, n, rc;
+    uint32_t last;
+    FILE *f;
+
+    if (!mkdtemp(dir)) {
+        abort();
+    }
+    snprintf(file, sizeof(file), "%s/hello.txt", dir);
+    f = fopen(file, "w");
+    fputs("hello from tern\n", f);
+    fclose(f);
+    snprintf(iso, sizeof(iso), "%s.iso", dir);
+    snprintf(cmdline, sizeof(cmdline), "xorriso -as mkisofs -quiet -V TERNTEST -o %s %s 2>/dev/null",
+             iso, dir);
+    rc = system(cmdline);
+    tap_ok(rc == 0, "xorriso built an ISO image");
+    isoblk = blk_open(iso, BLK_OPEN_READONLY, NULL);
+    if (!isoblk) {
+        tap_ok(false, "open the ISO image");
+        return;
+    }
+    ide_cd_change_media(drive, isoblk);
+    memset(pkt, 0, 12);
+    atapi_send(pkt, 0, false);
+    atapi_data_in(buf, sizeof(buf), &blocks); /* unit attention for the new disc */
+
+    memset(pkt, 0, 12);
+    pkt[0] = 0x25;
+    atapi_send(pkt, 0x200, false);
+    n = atapi_data_in(buf, sizeof(buf), &blocks);
+    last = (uint32_t)(buf[0] << 24 | buf[1] << 16 | buf[2] << 8 | buf[3]);
+    tap_ok(n == 8 && (int64_t)(last + 1) * 2048 == blk_getlength(isoblk),
+           "READ CAPACITY of the ISO: %u sectors", last + 1);
+    memset(pkt, 0, 12);
+    pkt[0] = 0x28;
+    pkt[5] = 16;
+    pkt[8] = 1;
+    atapi_send(pkt, 0xfffe, false);
+    n = atapi_data_in(buf, sizeof(buf), &blocks);
+    tap_ok(n == 2048 && buf[0] == 1 && memcmp(buf + 1, "CD001", 5) == 0 &&
+               memcmp(buf + 40, "TERNTEST", 8) == 0,
+           "READ(10) of sector 16: the primary volume descriptor of 'TERNTEST'");
+
+    ide_cd_change_media(drive, cd);
+    memset(pkt, 0, 12);
+    atapi_send(pkt, 0, false);
+    atapi_data_in(buf, sizeof(buf), &blocks);
+    blk_close(isoblk);
+    unlink(iso);
+    unlink(file);
+    rmdir(dir);
+}
+
 static bool save_state(VMStateBuffer *buf)
 {
     VMStateStream st;
@@ -885,6 +947,7 @@ int main(void)
     test_nien_srst();
     test_dma();
     test_atapi();
+    test_atapi_iso();
     test_vmstate();
     test_missing_image();
     unlink(hd0_path);
