@@ -100,11 +100,12 @@ void x86_cpu_do_interrupt(CPUState *cs)
 {
     CPUX86State *env = cpu_env(cs);
     int intno = cs->exception_index;
+    int is_int = env->exception_is_int;
 
+    /* consumed now: a fault while delivering it is no software INT */
     cs->exception_index = -1;
-    x86_do_interrupt_all(env, intno, env->exception_is_int, env->error_code,
-                         env->exception_next_eip, false);
     env->exception_is_int = 0;
+    x86_do_interrupt_all(env, intno, is_int, env->error_code, env->exception_next_eip, false);
 }
 
 static bool hard_irq_deliverable(CPUX86State *env)

@@ -24,6 +24,7 @@
 #include "exec/memory.h"
 #include "tap.h"
 #include "target/i386/cpu.h"
+#include "util/log.h"
 #include "util/main-loop.h"
 
 #ifndef I386_TEST_SRCDIR
@@ -122,6 +123,10 @@ static void run_program(const char *bin, bool tci)
     if (!f) {
         exit(3);
     }
+    /* TEST_I386_LOG=int,in_asm,... logs to stderr while debugging */
+    if (getenv("TEST_I386_LOG")) {
+        log_mask = log_parse_items(getenv("TEST_I386_LOG"));
+    }
     tcg_exec_init(32u << 20, tci);
     bql_lock();
     memory_region_init_ram(&ram, NULL, "ram", RAM_SIZE, NULL);
@@ -176,13 +181,13 @@ static const TestProg progs[] = {
       { 0x0000, 0x1b00, 0x00015f90, 0x07c0, 0x07c0, 0x0000, 0xbeef, 0x40, 0x1234 } },
     { "pmode", "16/32-bit protected mode, segment bases, #GP/#NP on bad selectors", 10,
       { 0x10, 0x12345678, 0x28, 0xabcd, 0x08, 0x80, 0x0d, 0x000b0048, 0x10, 0x0d } },
-    { "paging", "2-level and PAE paging, #PF error codes and CR2, A/D bits, NX", 14,
-      { 1, 0x500123, 0, 0xcafe0001, 0x2010, 3, 0x55aa, 0x60, 0x20, 0x50, 0x800000, 0x02,
-        0x400000, 0x11 } },
-    { "callgate", "call gate to ring 0 and RETF back, IRET to ring 3, INT via the TSS stack", 11,
-      { 3, 0, 0x77, 0x10, 3, 0x6ff0, 0, 0x8fec, 0x1b, 0x0d, 0x81 * 8 + 2 } },
-    { "task", "task switch by JMP/CALL to a TSS and task gate, IRET with NT", 8,
-      { 0x22220000, 0, 0x11110000, 0x22220001, 0x4000, 0x11110001, 0, 0x48 } },
+    { "paging", "2-level and PAE paging, #PF error codes and CR2, A/D bits, NX", 15,
+      { 1, 0x500123, 0, 0xcafe0001, 0x50010, 3, 0x55aa, 0x60, 0x20, 0x50, 0x800000, 0x02,
+        0x600000, 0x11, 0x99 } },
+    { "callgate", "call gate to ring 0 and RETF back, IRET to ring 3, INT via the TSS stack", 10,
+      { 3, 0, 0x77, 0x10, 3, 0x6000, 0x8fec, 0x1b, 0x0d, 0x81 * 8 + 2 } },
+    { "task", "task switch by JMP/CALL to a TSS and task gate, IRET with NT", 9,
+      { 0x22220000, 0, 0x11110000, 0x22220001, 0x4000, 0x40, 0x11110001, 0, 0x40 } },
     { "vm86", "IRET to VM86, #GP on CLI/INT n at IOPL 0, stacked VM86 frame", 7,
       { 0x2a, 0, 0x20000, 0x1000, 0x0d, 0x0003 * 8 + 2, 0x1000 } },
     { "long", "long mode entry, 64-bit IDT with IST, SYSCALL/SYSRET", 9,
@@ -207,7 +212,7 @@ static bool run_in_child(const char *bin, bool tci, RunResult *r, int *status)
     pid_t pid = fork();
     if (pid == 0) {
         close(fds[0]);
-        alarm(60);
+        alarm(20);
         run_program(bin, tci);
         if (write(fds[1], &res, sizeof(res)) != (ssize_t)sizeof(res)) {
             _exit(4);
