@@ -38,7 +38,7 @@ struct BlockBackend {
     int in_flight; /* BQL */
     /* snapshot mode */
     int overlay_fd; /* -1 if not in snapshot mode */
-    uint8_t *dirty;  /* bit per OVERLAY_CLUSTER */
+    uint8_t *dirty; /* bit per OVERLAY_CLUSTER */
     pthread_mutex_t overlay_lock;
     BlockBackend *next;
 };
@@ -150,8 +150,8 @@ static int overlay_pwrite(BlockBackend *blk, int64_t offset, const uint8_t *buf,
             /* copy the cluster up before writing part of it */
             ret = raw_pread_fd(blk->fd, cluster * OVERLAY_CLUSTER, tmp, OVERLAY_CLUSTER);
             if (ret == 0) {
-                ret = raw_pwrite_fd(blk->overlay_fd, cluster * OVERLAY_CLUSTER, tmp,
-                                    OVERLAY_CLUSTER);
+                ret =
+                    raw_pwrite_fd(blk->overlay_fd, cluster * OVERLAY_CLUSTER, tmp, OVERLAY_CLUSTER);
             }
         }
         if (ret == 0) {
@@ -363,8 +363,8 @@ static void blk_req_complete(void *opaque, int ret)
     free(req);
 }
 
-static void blk_submit(BlockBackend *blk, BlkReqType type, int64_t offset,
-                       const struct iovec *iov, int niov, BlockCompletionFunc *cb, void *opaque)
+static void blk_submit(BlockBackend *blk, BlkReqType type, int64_t offset, const struct iovec *iov,
+                       int niov, BlockCompletionFunc *cb, void *opaque)
 {
     BlkRequest *req = calloc(1, sizeof(*req));
 

@@ -24,34 +24,34 @@
 #include "util/log.h"
 
 /* SCSI/MMC opcodes */
-#define GPCMD_TEST_UNIT_READY        0x00
-#define GPCMD_REQUEST_SENSE          0x03
-#define GPCMD_INQUIRY                0x12
-#define GPCMD_START_STOP_UNIT        0x1b
-#define GPCMD_PREVENT_ALLOW          0x1e
-#define GPCMD_READ_CAPACITY          0x25
-#define GPCMD_READ_10                0x28
-#define GPCMD_READ_TOC               0x43
-#define GPCMD_GET_CONFIGURATION      0x46
-#define GPCMD_GET_EVENT_STATUS       0x4a
-#define GPCMD_MODE_SENSE_10          0x5a
-#define GPCMD_READ_12                0xa8
-#define GPCMD_SET_SPEED              0xbb
+#define GPCMD_TEST_UNIT_READY   0x00
+#define GPCMD_REQUEST_SENSE     0x03
+#define GPCMD_INQUIRY           0x12
+#define GPCMD_START_STOP_UNIT   0x1b
+#define GPCMD_PREVENT_ALLOW     0x1e
+#define GPCMD_READ_CAPACITY     0x25
+#define GPCMD_READ_10           0x28
+#define GPCMD_READ_TOC          0x43
+#define GPCMD_GET_CONFIGURATION 0x46
+#define GPCMD_GET_EVENT_STATUS  0x4a
+#define GPCMD_MODE_SENSE_10     0x5a
+#define GPCMD_READ_12           0xa8
+#define GPCMD_SET_SPEED         0xbb
 
 /* sense keys and additional sense codes */
-#define SENSE_NONE            0x00
-#define SENSE_NOT_READY       0x02
-#define SENSE_MEDIUM_ERROR    0x03
-#define SENSE_ILLEGAL_REQUEST 0x05
-#define SENSE_UNIT_ATTENTION  0x06
-#define SENSE_ABORTED_COMMAND 0x0b
-#define ASC_INV_OPCODE        0x20
-#define ASC_LBA_OUT_OF_RANGE  0x21
-#define ASC_INV_FIELD_IN_CDB  0x24
-#define ASC_MEDIUM_CHANGED    0x28
+#define SENSE_NONE             0x00
+#define SENSE_NOT_READY        0x02
+#define SENSE_MEDIUM_ERROR     0x03
+#define SENSE_ILLEGAL_REQUEST  0x05
+#define SENSE_UNIT_ATTENTION   0x06
+#define SENSE_ABORTED_COMMAND  0x0b
+#define ASC_INV_OPCODE         0x20
+#define ASC_LBA_OUT_OF_RANGE   0x21
+#define ASC_INV_FIELD_IN_CDB   0x24
+#define ASC_MEDIUM_CHANGED     0x28
 #define ASC_SAVING_UNSUPPORTED 0x39
 #define ASC_MEDIUM_NOT_PRESENT 0x3a
-#define ASC_REMOVAL_PREVENTED 0x53
+#define ASC_REMOVAL_PREVENTED  0x53
 
 /* the largest CD (80 min); bigger media are reported as DVDs */
 #define CD_MAX_SECTORS 360000
@@ -103,7 +103,7 @@ void ide_atapi_identify(IDEState *s, uint16_t *w)
     w[68] = 120;
     w[71] = 30; /* release times (ns) */
     w[72] = 30;
-    w[80] = 0x001e; /* ATA/ATAPI-1 to -4 */
+    w[80] = 0x001e;               /* ATA/ATAPI-1 to -4 */
     w[82] = (1 << 4) | (1 << 14); /* PACKET, NOP */
     w[83] = 0x4000;
     w[84] = 0x4000;
@@ -347,13 +347,13 @@ static uint32_t atapi_mode_page(IDEState *s, uint8_t *p, int page, bool changeab
         memset(p, 0, 20);
         p[0] = 0x2a;
         p[1] = 18;
-        p[2] = 0x08;  /* reads DVD-ROM */
-        p[4] = 0x71;  /* multisession, mode 2 form 1/2, audio play */
+        p[2] = 0x08; /* reads DVD-ROM */
+        p[4] = 0x71; /* multisession, mode 2 form 1/2, audio play */
         p[5] = 0x00;
         p[6] = 0x29 | (s->tray_locked ? 0x02 : 0); /* tray, eject, lock */
-        be16(p + 8, 706);  /* max read speed, kB/s */
-        be16(p + 10, 256); /* volume levels */
-        be16(p + 12, 512); /* buffer, KiB */
+        be16(p + 8, 706);                          /* max read speed, kB/s */
+        be16(p + 10, 256);                         /* volume levels */
+        be16(p + 12, 512);                         /* buffer, KiB */
         be16(p + 14, 706);
         len = 20;
         break;

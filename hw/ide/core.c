@@ -583,9 +583,9 @@ static void ide_identify(IDEState *s, uint16_t *w)
     w[66] = 120;
     w[67] = 120;
     w[68] = 120;
-    w[80] = 0x00f0;                           /* ATA/ATAPI-4 to -7 */
+    w[80] = 0x00f0; /* ATA/ATAPI-4 to -7 */
     w[81] = 0x0016;
-    w[82] = (1 << 6) | (1 << 5);              /* look-ahead, write cache */
+    w[82] = (1 << 6) | (1 << 5);                        /* look-ahead, write cache */
     w[83] = 0x4000 | (1 << 13) | (1 << 12) | (1 << 10); /* FLUSH (EXT), LBA48 */
     w[84] = 0x4000;
     w[85] = (uint16_t)((s->read_ahead ? 1 << 6 : 0) | (s->write_cache ? 1 << 5 : 0));
@@ -1136,8 +1136,8 @@ void ide_bus_init(IDEBus *bus, qemu_irq irq, const IDEDMAOps *dma_ops, void *dma
     bus->dma_opaque = dma_opaque;
 }
 
-bool ide_bus_attach(IDEBus *bus, int unit, IDEDriveKind kind, BlockBackend *blk,
-                    const char *serial, const char *model, Error **errp)
+bool ide_bus_attach(IDEBus *bus, int unit, IDEDriveKind kind, BlockBackend *blk, const char *serial,
+                    const char *model, Error **errp)
 {
     IDEState *s;
     static unsigned drive_serial = 1; /* default serial numbers, as QEMU's "QM000NN" */
@@ -1166,8 +1166,8 @@ bool ide_bus_attach(IDEBus *bus, int unit, IDEDriveKind kind, BlockBackend *blk,
         s->nb_sectors = (uint64_t)len / IDE_SECTOR_SIZE;
         s->heads = 16;
         s->sectors = 63;
-        s->cylinders = (uint16_t)(s->nb_sectors / (16 * 63) > 16383 ? 16383
-                                                                     : s->nb_sectors / (16 * 63));
+        s->cylinders =
+            (uint16_t)(s->nb_sectors / (16 * 63) > 16383 ? 16383 : s->nb_sectors / (16 * 63));
         if (!s->cylinders) {
             s->cylinders = 1;
         }
@@ -1242,51 +1242,52 @@ static const VMStateDescription vmstate_ide_drive = {
     .minimum_version_id = 1,
     .pre_save = ide_drive_pre_save,
     .post_load = ide_drive_post_load,
-    .fields = (const VMStateField[]){
-        VMSTATE_UINT8_EQUAL(kind, IDEState),
-        VMSTATE_UINT8(feature, IDEState),
-        VMSTATE_UINT8(error, IDEState),
-        VMSTATE_UINT8(status, IDEState),
-        VMSTATE_UINT8(select, IDEState),
-        VMSTATE_UINT8(nsector, IDEState),
-        VMSTATE_UINT8(sector, IDEState),
-        VMSTATE_UINT8(lcyl, IDEState),
-        VMSTATE_UINT8(hcyl, IDEState),
-        VMSTATE_UINT8(hob_feature, IDEState),
-        VMSTATE_UINT8(hob_nsector, IDEState),
-        VMSTATE_UINT8(hob_sector, IDEState),
-        VMSTATE_UINT8(hob_lcyl, IDEState),
-        VMSTATE_UINT8(hob_hcyl, IDEState),
-        VMSTATE_BOOL(irq_pending, IDEState),
-        VMSTATE_UINT8(cur_heads, IDEState),
-        VMSTATE_UINT8(cur_sectors, IDEState),
-        VMSTATE_UINT8(mult_sectors, IDEState),
-        VMSTATE_UINT8(xfer_mode, IDEState),
-        VMSTATE_BOOL(write_cache, IDEState),
-        VMSTATE_BOOL(read_ahead, IDEState),
-        VMSTATE_UINT8(cmd, IDEState),
-        VMSTATE_UINT8(end_transfer, IDEState),
-        VMSTATE_BOOL(lba48, IDEState),
-        VMSTATE_UINT32(data_ptr, IDEState),
-        VMSTATE_UINT32(data_end, IDEState),
-        VMSTATE_UINT64(xfer_lba, IDEState),
-        VMSTATE_UINT32(xfer_left, IDEState),
-        VMSTATE_UINT32(xfer_n, IDEState),
-        VMSTATE_UINT8(dma_state, IDEState),
-        VMSTATE_BOOL(dma_write, IDEState),
-        VMSTATE_BOOL(dma_buffer, IDEState),
-        VMSTATE_UINT8_ARRAY(packet, IDEState, 12),
-        VMSTATE_UINT8(sense_key, IDEState),
-        VMSTATE_UINT8(asc, IDEState),
-        VMSTATE_UINT8(ascq, IDEState),
-        VMSTATE_UINT16(byte_limit, IDEState),
-        VMSTATE_BOOL(atapi_dma, IDEState),
-        VMSTATE_BOOL(tray_locked, IDEState),
-        VMSTATE_BOOL(unit_attention, IDEState),
-        VMSTATE_UINT32(buf_pos, IDEState),
-        VMSTATE_VARRAY_UINT32(io_buffer, IDEState, buf_len, 0, VMS_KIND_UINT8, uint8_t),
-        VMSTATE_END_OF_LIST(),
-    },
+    .fields =
+        (const VMStateField[]){
+            VMSTATE_UINT8_EQUAL(kind, IDEState),
+            VMSTATE_UINT8(feature, IDEState),
+            VMSTATE_UINT8(error, IDEState),
+            VMSTATE_UINT8(status, IDEState),
+            VMSTATE_UINT8(select, IDEState),
+            VMSTATE_UINT8(nsector, IDEState),
+            VMSTATE_UINT8(sector, IDEState),
+            VMSTATE_UINT8(lcyl, IDEState),
+            VMSTATE_UINT8(hcyl, IDEState),
+            VMSTATE_UINT8(hob_feature, IDEState),
+            VMSTATE_UINT8(hob_nsector, IDEState),
+            VMSTATE_UINT8(hob_sector, IDEState),
+            VMSTATE_UINT8(hob_lcyl, IDEState),
+            VMSTATE_UINT8(hob_hcyl, IDEState),
+            VMSTATE_BOOL(irq_pending, IDEState),
+            VMSTATE_UINT8(cur_heads, IDEState),
+            VMSTATE_UINT8(cur_sectors, IDEState),
+            VMSTATE_UINT8(mult_sectors, IDEState),
+            VMSTATE_UINT8(xfer_mode, IDEState),
+            VMSTATE_BOOL(write_cache, IDEState),
+            VMSTATE_BOOL(read_ahead, IDEState),
+            VMSTATE_UINT8(cmd, IDEState),
+            VMSTATE_UINT8(end_transfer, IDEState),
+            VMSTATE_BOOL(lba48, IDEState),
+            VMSTATE_UINT32(data_ptr, IDEState),
+            VMSTATE_UINT32(data_end, IDEState),
+            VMSTATE_UINT64(xfer_lba, IDEState),
+            VMSTATE_UINT32(xfer_left, IDEState),
+            VMSTATE_UINT32(xfer_n, IDEState),
+            VMSTATE_UINT8(dma_state, IDEState),
+            VMSTATE_BOOL(dma_write, IDEState),
+            VMSTATE_BOOL(dma_buffer, IDEState),
+            VMSTATE_UINT8_ARRAY(packet, IDEState, 12),
+            VMSTATE_UINT8(sense_key, IDEState),
+            VMSTATE_UINT8(asc, IDEState),
+            VMSTATE_UINT8(ascq, IDEState),
+            VMSTATE_UINT16(byte_limit, IDEState),
+            VMSTATE_BOOL(atapi_dma, IDEState),
+            VMSTATE_BOOL(tray_locked, IDEState),
+            VMSTATE_BOOL(unit_attention, IDEState),
+            VMSTATE_UINT32(buf_pos, IDEState),
+            VMSTATE_VARRAY_UINT32(io_buffer, IDEState, buf_len, 0, VMS_KIND_UINT8, uint8_t),
+            VMSTATE_END_OF_LIST(),
+        },
 };
 
 static int ide_bus_post_load(void *opaque, int version_id)
@@ -1305,10 +1306,11 @@ const VMStateDescription vmstate_ide_bus = {
     .version_id = 1,
     .minimum_version_id = 1,
     .post_load = ide_bus_post_load,
-    .fields = (const VMStateField[]){
-        VMSTATE_UINT8(unit, IDEBus),
-        VMSTATE_UINT8(devctl, IDEBus),
-        VMSTATE_STRUCT_ARRAY(ifs, IDEBus, 2, 0, vmstate_ide_drive, IDEState),
-        VMSTATE_END_OF_LIST(),
-    },
+    .fields =
+        (const VMStateField[]){
+            VMSTATE_UINT8(unit, IDEBus),
+            VMSTATE_UINT8(devctl, IDEBus),
+            VMSTATE_STRUCT_ARRAY(ifs, IDEBus, 2, 0, vmstate_ide_drive, IDEState),
+            VMSTATE_END_OF_LIST(),
+        },
 };

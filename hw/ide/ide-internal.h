@@ -8,17 +8,17 @@
 #include "hw/ide/ide.h"
 
 /* status register */
-#define ERR_STAT  0x01
-#define DRQ_STAT  0x08
-#define SEEK_STAT 0x10 /* DSC: seek complete (ATA), SERV (ATAPI) */
-#define DF_STAT   0x20
+#define ERR_STAT   0x01
+#define DRQ_STAT   0x08
+#define SEEK_STAT  0x10 /* DSC: seek complete (ATA), SERV (ATAPI) */
+#define DF_STAT    0x20
 #define READY_STAT 0x40
-#define BUSY_STAT 0x80
+#define BUSY_STAT  0x80
 
 /* error register */
-#define ABRT_ERR  0x04
-#define IDNF_ERR  0x10
-#define UNC_ERR   0x40
+#define ABRT_ERR 0x04
+#define IDNF_ERR 0x10
+#define UNC_ERR  0x40
 
 /* device control register */
 #define IDE_CTRL_NIEN 0x02

@@ -31,8 +31,8 @@
 #include "hw/core/qdev-properties.h"
 #include "util/log.h"
 
-#define BM_CMD_START  0x01
-#define BM_CMD_READ   0x08 /* the bus master writes memory (device reads) */
+#define BM_CMD_START   0x01
+#define BM_CMD_READ    0x08 /* the bus master writes memory (device reads) */
 #define BM_STAT_ACTIVE 0x01
 #define BM_STAT_ERROR  0x02
 #define BM_STAT_INTR   0x04
@@ -194,8 +194,7 @@ static int32_t bmdma_rw_buf(void *opaque, uint8_t *buf, int32_t len, bool to_mem
             if (bm->prd_done || bm->prd_count >= PRD_MAX_ENTRIES) {
                 break; /* the table ran out */
             }
-            address_space_read(&address_space_memory, bm->cur_prd, MEMTXATTRS_UNSPECIFIED, prd,
-                               8);
+            address_space_read(&address_space_memory, bm->cur_prd, MEMTXATTRS_UNSPECIFIED, prd, 8);
             bm->cur_prd = (bm->cur_prd & ~0xffffu) | ((bm->cur_prd + 8) & 0xffffu);
             bm->prd_count++;
             bm->cur_addr = pci_get_long(prd) & ~1u;
@@ -294,7 +293,7 @@ static void bmdma_write(void *opaque, hwaddr addr, uint64_t data, unsigned size)
         /* error and interrupt are write-1-to-clear, the DMA capable bits plain */
         bm->status = (uint8_t)((bm->status & ~(BM_STAT_DMA0 | BM_STAT_DMA1)) |
                                (v & (BM_STAT_DMA0 | BM_STAT_DMA1)));
-        bm->status &= (uint8_t)~(v & (BM_STAT_ERROR | BM_STAT_INTR));
+        bm->status &= (uint8_t) ~(v & (BM_STAT_ERROR | BM_STAT_INTR));
         break;
     case 4:
     case 5:
@@ -458,19 +457,20 @@ static const VMStateDescription vmstate_bmdma = {
     .name = "bmdma",
     .version_id = 1,
     .minimum_version_id = 1,
-    .fields = (const VMStateField[]){
-        VMSTATE_UINT8(cmd, BMDMAState),
-        VMSTATE_UINT8(status, BMDMAState),
-        VMSTATE_UINT32(addr, BMDMAState),
-        VMSTATE_UINT32(cur_prd, BMDMAState),
-        VMSTATE_UINT32(cur_addr, BMDMAState),
-        VMSTATE_UINT32(cur_left, BMDMAState),
-        VMSTATE_BOOL(cur_eot, BMDMAState),
-        VMSTATE_BOOL(prd_done, BMDMAState),
-        VMSTATE_UINT32(prd_count, BMDMAState),
-        VMSTATE_UINT8(irq_level, BMDMAState),
-        VMSTATE_END_OF_LIST(),
-    },
+    .fields =
+        (const VMStateField[]){
+            VMSTATE_UINT8(cmd, BMDMAState),
+            VMSTATE_UINT8(status, BMDMAState),
+            VMSTATE_UINT32(addr, BMDMAState),
+            VMSTATE_UINT32(cur_prd, BMDMAState),
+            VMSTATE_UINT32(cur_addr, BMDMAState),
+            VMSTATE_UINT32(cur_left, BMDMAState),
+            VMSTATE_BOOL(cur_eot, BMDMAState),
+            VMSTATE_BOOL(prd_done, BMDMAState),
+            VMSTATE_UINT32(prd_count, BMDMAState),
+            VMSTATE_UINT8(irq_level, BMDMAState),
+            VMSTATE_END_OF_LIST(),
+        },
 };
 
 static const VMStateDescription vmstate_piix_ide = {
@@ -478,12 +478,13 @@ static const VMStateDescription vmstate_piix_ide = {
     .version_id = 1,
     .minimum_version_id = 1,
     .post_load = piix_ide_post_load,
-    .fields = (const VMStateField[]){
-        VMSTATE_PCI_DEVICE(parent, PIIXIDEState),
-        VMSTATE_STRUCT_ARRAY(bmdma, PIIXIDEState, 2, 0, vmstate_bmdma, BMDMAState),
-        VMSTATE_IDE_BUS_ARRAY(bus, PIIXIDEState, 2),
-        VMSTATE_END_OF_LIST(),
-    },
+    .fields =
+        (const VMStateField[]){
+            VMSTATE_PCI_DEVICE(parent, PIIXIDEState),
+            VMSTATE_STRUCT_ARRAY(bmdma, PIIXIDEState, 2, 0, vmstate_bmdma, BMDMAState),
+            VMSTATE_IDE_BUS_ARRAY(bus, PIIXIDEState, 2),
+            VMSTATE_END_OF_LIST(),
+        },
 };
 
 static const PCIDeviceClass piix_ide_class = {

@@ -43,17 +43,17 @@
 #define STAT_UNLOCKED 0x10
 #define STAT_AUX_OBF  0x20
 
-#define MODE_KBD_INT  0x01
-#define MODE_AUX_INT  0x02
-#define MODE_SYS      0x04
-#define MODE_DIS_KBD  0x10
-#define MODE_DIS_AUX  0x20
-#define MODE_XLAT     0x40
+#define MODE_KBD_INT 0x01
+#define MODE_AUX_INT 0x02
+#define MODE_SYS     0x04
+#define MODE_DIS_KBD 0x10
+#define MODE_DIS_AUX 0x20
+#define MODE_XLAT    0x40
 
-#define OUT_RESET     0x01 /* active low */
-#define OUT_A20       0x02
-#define OUT_OBF       0x10
-#define OUT_AUX_OBF   0x20
+#define OUT_RESET   0x01 /* active low */
+#define OUT_A20     0x02
+#define OUT_OBF     0x10
+#define OUT_AUX_OBF 0x20
 
 #define I8042_RAM_SIZE 32
 
@@ -68,8 +68,8 @@ typedef struct I8042State {
     uint8_t status;
     uint8_t ram[I8042_RAM_SIZE]; /* ram[0] is the command byte */
     uint8_t outport;
-    uint8_t obdata;      /* the output buffer */
-    int32_t pending_cmd; /* controller command waiting for its data byte, -1 none */
+    uint8_t obdata;        /* the output buffer */
+    int32_t pending_cmd;   /* controller command waiting for its data byte, -1 none */
     uint8_t ctrl_queue[4]; /* controller replies, ahead of device data */
     uint32_t ctrl_count;
     bool ctrl_aux;   /* the queued replies count as aux data (D3h) */
@@ -250,8 +250,8 @@ static void i8042_cmd_write(void *opaque, hwaddr addr, uint64_t data, unsigned s
         i8042_reply(s, s->ram[cmd - 0x20], false);
         return;
     }
-    if ((cmd >= 0x60 && cmd < 0x60 + I8042_RAM_SIZE) || cmd == 0xd1 || cmd == 0xd2 ||
-        cmd == 0xd3 || cmd == 0xd4) {
+    if ((cmd >= 0x60 && cmd < 0x60 + I8042_RAM_SIZE) || cmd == 0xd1 || cmd == 0xd2 || cmd == 0xd3 ||
+        cmd == 0xd4) {
         s->pending_cmd = cmd;
         return;
     }
@@ -286,7 +286,7 @@ static void i8042_cmd_write(void *opaque, hwaddr addr, uint64_t data, unsigned s
     case 0xc0: /* read input port: keyboard not inhibited */
         i8042_reply(s, 0x80, false);
         return;
-    case 0xd0: /* read output port */
+    case 0xd0:               /* read output port */
         i8042_update_irq(s); /* refresh the buffer-full bits */
         i8042_reply(s, s->outport, false);
         return;
@@ -401,20 +401,21 @@ static const VMStateDescription vmstate_i8042 = {
     .version_id = 1,
     .minimum_version_id = 1,
     .post_load = i8042_post_load,
-    .fields = (const VMStateField[]){
-        VMSTATE_UINT8(status, I8042State),
-        VMSTATE_UINT8_ARRAY(ram, I8042State, I8042_RAM_SIZE),
-        VMSTATE_UINT8(outport, I8042State),
-        VMSTATE_UINT8(obdata, I8042State),
-        VMSTATE_INT32(pending_cmd, I8042State),
-        VMSTATE_UINT8_ARRAY(ctrl_queue, I8042State, 4),
-        VMSTATE_UINT32(ctrl_count, I8042State),
-        VMSTATE_BOOL(ctrl_aux, I8042State),
-        VMSTATE_BOOL(xlat_break, I8042State),
-        VMSTATE_STRUCT(kbd, I8042State, 0, vmstate_ps2_keyboard, PS2KbdState),
-        VMSTATE_STRUCT(mouse, I8042State, 0, vmstate_ps2_mouse, PS2MouseState),
-        VMSTATE_END_OF_LIST(),
-    },
+    .fields =
+        (const VMStateField[]){
+            VMSTATE_UINT8(status, I8042State),
+            VMSTATE_UINT8_ARRAY(ram, I8042State, I8042_RAM_SIZE),
+            VMSTATE_UINT8(outport, I8042State),
+            VMSTATE_UINT8(obdata, I8042State),
+            VMSTATE_INT32(pending_cmd, I8042State),
+            VMSTATE_UINT8_ARRAY(ctrl_queue, I8042State, 4),
+            VMSTATE_UINT32(ctrl_count, I8042State),
+            VMSTATE_BOOL(ctrl_aux, I8042State),
+            VMSTATE_BOOL(xlat_break, I8042State),
+            VMSTATE_STRUCT(kbd, I8042State, 0, vmstate_ps2_keyboard, PS2KbdState),
+            VMSTATE_STRUCT(mouse, I8042State, 0, vmstate_ps2_mouse, PS2MouseState),
+            VMSTATE_END_OF_LIST(),
+        },
 };
 
 static const DeviceTypeInfo i8042_info = {

@@ -21,8 +21,7 @@ typedef int ThreadPoolFunc(void *arg);
 typedef void ThreadPoolCompletion(void *opaque, int ret);
 
 /* Queue fn(arg); cb(opaque, ret) follows in the main loop. BQL held. */
-void thread_pool_submit(ThreadPoolFunc *fn, void *arg, ThreadPoolCompletion *cb,
-                                      void *opaque);
+void thread_pool_submit(ThreadPoolFunc *fn, void *arg, ThreadPoolCompletion *cb, void *opaque);
 
 /* Deliver the completions of requests that have finished; returns how
  * many ran. BQL held. */

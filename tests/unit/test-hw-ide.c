@@ -31,8 +31,8 @@
 #define BM_BASE  0xc000
 #define DEVFN    PCI_DEVFN(1, 1)
 
-#define HD0_SECTORS 8192                      /* 4 MiB */
-#define HD1_SECTORS ((1ull << 28) + 4096)     /* just past LBA28 */
+#define HD0_SECTORS 8192                  /* 4 MiB */
+#define HD1_SECTORS ((1ull << 28) + 4096) /* just past LBA28 */
 #define CD_SECTORS  64
 
 /* status bits */
@@ -411,8 +411,7 @@ static void test_pio_write(void)
         inb(PRI_CMD + 7);
     }
     tap_ok(st == (DRDY | 0x10) && irq_raises[0] == raises + 2, "an IRQ per written sector");
-    tap_ok(blk_pread(hd0, 300 * 512, file, 1024) == 0 &&
-               memcmp(buf, file, 1024) == 0,
+    tap_ok(blk_pread(hd0, 300 * 512, file, 1024) == 0 && memcmp(buf, file, 1024) == 0,
            "the data is in the image file");
     tap_ok(inb(PRI_CMD + 3) == 302 % 256 && inb(PRI_CMD + 4) == 1 && inb(PRI_CMD + 2) == 0,
            "task file points past the last sector");
@@ -700,8 +699,8 @@ static void test_atapi(void)
     pkt[8] = 100;
     atapi_send(pkt, 0x200, false);
     n = atapi_data_in(buf, sizeof(buf), &blocks);
-    tap_ok(n == 20 && buf[2] == 1 && buf[3] == 1 && buf[6] == 1 && buf[14] == 0xaa &&
-               buf[9] == 0 && buf[10] == 2 && buf[11] == 0 && buf[18] == (CD_SECTORS + 150) / 75 &&
+    tap_ok(n == 20 && buf[2] == 1 && buf[3] == 1 && buf[6] == 1 && buf[14] == 0xaa && buf[9] == 0 &&
+               buf[10] == 2 && buf[11] == 0 && buf[18] == (CD_SECTORS + 150) / 75 &&
                buf[19] == (CD_SECTORS + 150) % 75,
            "READ TOC (MSF): track 1 at 00:02:00, lead-out after the last sector");
     pkt[1] = 0;
@@ -816,8 +815,8 @@ static void test_atapi_iso(void)
     fputs("hello from tern\n", f);
     fclose(f);
     snprintf(iso, sizeof(iso), "%s.iso", dir);
-    snprintf(cmdline, sizeof(cmdline), "xorriso -as mkisofs -quiet -V TERNTEST -o %s %s 2>/dev/null",
-             iso, dir);
+    snprintf(cmdline, sizeof(cmdline),
+             "xorriso -as mkisofs -quiet -V TERNTEST -o %s %s 2>/dev/null", iso, dir);
     rc = system(cmdline);
     tap_ok(rc == 0, "xorriso built an ISO image");
     isoblk = blk_open(iso, BLK_OPEN_READONLY, NULL);

@@ -39,10 +39,10 @@
 #include "hw/core/irq.h"
 #include "migration/vmstate.h"
 
-#define IDE_SECTOR_SIZE     512
-#define ATAPI_SECTOR_SIZE   2048
+#define IDE_SECTOR_SIZE      512
+#define ATAPI_SECTOR_SIZE    2048
 /* the drive's data buffer: a PIO block, a DMA chunk, ATAPI replies */
-#define IDE_IO_BUFFER_SIZE  (128 * 1024)
+#define IDE_IO_BUFFER_SIZE   (128 * 1024)
 #define IDE_MAX_MULT_SECTORS 16
 
 typedef enum IDEDriveKind {
@@ -72,7 +72,7 @@ typedef struct IDEState {
     char serial[21];
     char model[41];
     char version[9];
-    uint64_t nb_sectors; /* in the drive's sectors (512 HD, 2048 CD) */
+    uint64_t nb_sectors;                /* in the drive's sectors (512 HD, 2048 CD) */
     uint16_t cylinders, heads, sectors; /* default CHS geometry (HD) */
 
     /* task file (guest-visible, both drives latch every write) */
@@ -103,11 +103,11 @@ typedef struct IDEState {
     /* ATAPI */
     uint8_t packet[12];
     uint8_t sense_key, asc, ascq;
-    uint16_t byte_limit;   /* byte count limit of the PIO data-in phase */
-    bool atapi_dma;        /* PACKET features bit 0 */
-    bool tray_locked;      /* PREVENT ALLOW MEDIUM REMOVAL */
-    bool unit_attention;   /* new medium not yet reported */
-    uint32_t buf_pos;      /* next DRQ block starts here */
+    uint16_t byte_limit; /* byte count limit of the PIO data-in phase */
+    bool atapi_dma;      /* PACKET features bit 0 */
+    bool tray_locked;    /* PREVENT ALLOW MEDIUM REMOVAL */
+    bool unit_attention; /* new medium not yet reported */
+    uint32_t buf_pos;    /* next DRQ block starts here */
 
     /* not migrated: the disk request in flight (drained before a save) */
     bool aio_pending;
@@ -134,8 +134,8 @@ void ide_bus_init(IDEBus *bus, qemu_irq irq, const IDEDMAOps *dma_ops, void *dma
  * IDE_HD needs a backend with a size that is a multiple of 512 (a trailing
  * partial sector is ignored); IDE_CD takes the medium or NULL.
  */
-bool ide_bus_attach(IDEBus *bus, int unit, IDEDriveKind kind, BlockBackend *blk,
-                    const char *serial, const char *model, Error **errp);
+bool ide_bus_attach(IDEBus *bus, int unit, IDEDriveKind kind, BlockBackend *blk, const char *serial,
+                    const char *model, Error **errp);
 /* Insert (blk) or remove (NULL) a CD-ROM's medium; the guest sees a UNIT
  * ATTENTION. False if the tray is locked by the guest. */
 bool ide_cd_change_media(IDEState *s, BlockBackend *blk);
@@ -154,7 +154,7 @@ void ide_ctrl_write(IDEBus *bus, uint32_t val);
 void ide_bus_dma_start(IDEBus *bus);
 
 extern const VMStateDescription vmstate_ide_bus;
-#define VMSTATE_IDE_BUS(f, S) VMSTATE_STRUCT(f, S, 0, vmstate_ide_bus, IDEBus)
+#define VMSTATE_IDE_BUS(f, S)          VMSTATE_STRUCT(f, S, 0, vmstate_ide_bus, IDEBus)
 #define VMSTATE_IDE_BUS_ARRAY(f, S, n) VMSTATE_STRUCT_ARRAY(f, S, n, 0, vmstate_ide_bus, IDEBus)
 
 #endif

@@ -12,9 +12,9 @@
 #include "hw/ide/ide.h"
 #include "hw/pci/pci.h"
 
-#define TYPE_PIIX3_IDE "piix3-ide"
+#define TYPE_PIIX3_IDE                "piix3-ide"
 #define PCI_DEVICE_ID_INTEL_82371SB_1 0x7010
-#define PIIX_IDE_GPIO_ISA_IRQ "isa-irq"
+#define PIIX_IDE_GPIO_ISA_IRQ         "isa-irq"
 
 /* Put a drive on channel (0 primary, 1 secondary), unit (0 master, 1 slave). */
 bool piix_ide_attach_drive(PCIDevice *dev, int channel, int unit, IDEDriveKind kind,

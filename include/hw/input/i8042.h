@@ -13,7 +13,7 @@
 #include "hw/input/ps2.h"
 #include "hw/isa/isa.h"
 
-#define TYPE_I8042 "i8042"
+#define TYPE_I8042       "i8042"
 #define I8042_GPIO_A20   "a20"
 #define I8042_GPIO_RESET "reset"
 

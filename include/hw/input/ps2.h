@@ -28,7 +28,7 @@
 #include "migration/vmstate.h"
 #include "util/timer.h"
 
-#define PS2_QUEUE_SIZE 256
+#define PS2_QUEUE_SIZE     256
 #define PS2_KBD_QUEUE_SIZE 16 /* the keyboard's own buffer */
 
 #define PS2_MOUSE_BUTTON_LEFT   0x01
