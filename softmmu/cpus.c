@@ -17,6 +17,9 @@
 #include <pthread.h>
 #include <stdlib.h>
 
+#include "exec/cputlb.h"
+#include "exec/cpu-exec.h"
+#include "exec/memory.h"
 #include "sysemu/cpus.h"
 #include "sysemu/runstate.h"
 #include "util/main-loop.h"
@@ -29,6 +32,7 @@ typedef struct VCPU {
     CPUExecFunc exec;
     pthread_t thread;
     bool parked;        /* acknowledged a stop (BQL) */
+    bool flush_pending; /* atomic: the memory map changed under a running CPU */
     unsigned kick_gen;  /* atomic */
 } VCPU;
 
@@ -56,6 +60,9 @@ static void *vcpu_thread(void *opaque)
             break;
         }
         v->parked = false;
+        if (__atomic_exchange_n(&v->flush_pending, false, __ATOMIC_ACQ_REL)) {
+            tlb_flush(v->cs);
+        }
         unsigned gen = __atomic_load_n(&v->kick_gen, __ATOMIC_ACQUIRE);
         bql_unlock();
         int r = v->exec(v->cs);
@@ -74,8 +81,39 @@ static void *vcpu_thread(void *opaque)
     return NULL;
 }
 
+/*
+ * The TLB caches what the flat view said (RAM host addresses, MMIO, ROM):
+ * any change of the memory map (PAM shadowing, BARs, SMRAM) drops it. A
+ * CPU's TLB is flushed by its own thread: directly when the change comes
+ * from that CPU (a config-space write from guest code) or while it is
+ * parked, else at its next entry to the loop.
+ */
+static void cpus_memory_commit(MemoryListener *l)
+{
+    for (int i = 0; i < nr_vcpus; i++) {
+        VCPU *v = &vcpus[i];
+        if (!v->cs->tlb) {
+            continue;
+        }
+        if (current_cpu == v->cs || (v->parked && bql_locked())) {
+            tlb_flush(v->cs);
+        } else {
+            __atomic_store_n(&v->flush_pending, true, __ATOMIC_RELEASE);
+            cpu_exit(v->cs);
+        }
+    }
+}
+
+static MemoryListener cpus_memory_listener = {
+    .commit = cpus_memory_commit,
+    .name = "cpus-tlb",
+};
+
 void cpus_add_cpu(CPUState *cs, CPUExecFunc exec)
 {
+    if (nr_vcpus == 0) {
+        memory_listener_register(&cpus_memory_listener, &address_space_memory);
+    }
     if (nr_vcpus >= MAX_VCPUS) {
         abort(); /* the command line limits -smp long before this */
     }
