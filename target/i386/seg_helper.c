@@ -835,12 +835,6 @@ static bool excp_contributory(int intno)
 void x86_do_interrupt_all(CPUX86State *env, int intno, int is_int, int error_code,
                           uint64_t next_eip, bool is_hw)
 {
-    if (log_enabled(LOG_INT)) {
-        log_printf("x86: int %#x is_int=%d err=%#x cpl=%d eip=%#llx cs=%#x pc=%#llx\n", intno,
-                   is_int, error_code, x86_cpl(env), (unsigned long long)env->eip,
-                   env->segs[R_CS].selector,
-                   (unsigned long long)(env->segs[R_CS].base + env->eip));
-    }
     /* a fault while delivering an exception: double fault or worse */
     if (!is_int && !is_hw && env->old_exception >= 0) {
         int old = env->old_exception;
@@ -853,6 +847,12 @@ void x86_do_interrupt_all(CPUX86State *env, int intno, int is_int, int error_cod
             intno = EXCP08_DBLE;
             error_code = 0;
         }
+    }
+    if (log_enabled(LOG_INT)) {
+        log_printf("x86: int %#x is_int=%d err=%#x cpl=%d eip=%#llx cs=%#x pc=%#llx\n", intno,
+                   is_int, error_code, x86_cpl(env), (unsigned long long)env->eip,
+                   env->segs[R_CS].selector,
+                   (unsigned long long)(env->segs[R_CS].base + env->eip));
     }
     env->old_exception = (is_int || is_hw) ? -2 : intno;
     env->hflags &= ~HF_INHIBIT_IRQ_MASK;
