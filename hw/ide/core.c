@@ -638,13 +638,19 @@ void ide_set_signature(IDEState *s)
     if (s->kind == IDE_CD) {
         s->lcyl = 0x14;
         s->hcyl = 0xeb;
-    } else {
+    } else if (s->kind == IDE_HD) {
         s->lcyl = 0;
         s->hcyl = 0;
+    } else {
+        /* no device: a signature no host takes for one (with the
+         * diagnostic code 01h, Linux then reports nothing there) */
+        s->lcyl = 0xff;
+        s->hcyl = 0xff;
     }
 }
 
-/* What SRST, EXECUTE DEVICE DIAGNOSTIC and power-on share. */
+/* What SRST, EXECUTE DEVICE DIAGNOSTIC and power-on share. An empty
+ * position gets its registers reset too, so they read as "nobody". */
 static void ide_drive_soft_reset(IDEState *s)
 {
     ide_cancel_aio(s);
@@ -653,7 +659,7 @@ static void ide_drive_soft_reset(IDEState *s)
     s->error = 0x01; /* diagnostic passed */
     s->feature = 0;
     s->hob_feature = s->hob_nsector = s->hob_sector = s->hob_lcyl = s->hob_hcyl = 0;
-    s->status = s->kind == IDE_CD ? 0 : READY_STAT | SEEK_STAT;
+    s->status = s->kind == IDE_HD ? READY_STAT | SEEK_STAT : 0;
     s->end_transfer = IDE_END_NONE;
     s->dma_state = IDE_DMA_NONE;
     s->data_ptr = s->data_end = 0;
@@ -683,9 +689,7 @@ void ide_bus_reset(IDEBus *bus)
     bus->unit = 0;
     bus->devctl = 0;
     for (int i = 0; i < 2; i++) {
-        if (bus->ifs[i].kind != IDE_NONE) {
-            ide_drive_power_on(&bus->ifs[i]);
-        }
+        ide_drive_power_on(&bus->ifs[i]);
     }
     ide_bus_update_irq(bus);
 }
@@ -693,9 +697,7 @@ void ide_bus_reset(IDEBus *bus)
 static void ide_execute_diagnostic(IDEBus *bus)
 {
     for (int i = 0; i < 2; i++) {
-        if (bus->ifs[i].kind != IDE_NONE) {
-            ide_drive_soft_reset(&bus->ifs[i]);
-        }
+        ide_drive_soft_reset(&bus->ifs[i]);
     }
     bus->unit = 0;
     if (bus->ifs[0].kind != IDE_NONE) {
@@ -1111,9 +1113,7 @@ void ide_ctrl_write(IDEBus *bus, uint32_t val)
         }
     } else if (was_reset && !reset) {
         for (int i = 0; i < 2; i++) {
-            if (bus->ifs[i].kind != IDE_NONE) {
-                ide_drive_soft_reset(&bus->ifs[i]);
-            }
+            ide_drive_soft_reset(&bus->ifs[i]);
         }
         bus->unit = 0;
     }

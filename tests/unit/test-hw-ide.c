@@ -323,6 +323,11 @@ static void test_no_device(void)
     tap_ok(inb(SEC_CMD + 7) == 0 && inb(SEC_CTRL) == 0, "absent slave reads status 0");
     outb(SEC_CMD + 7, 0xec);
     tap_ok(inb(SEC_CTRL) == 0 && !irq_level[1], "a command to the absent slave is not taken");
+    outb(SEC_CTRL, 0x04);
+    outb(SEC_CTRL, 0x00);
+    select_dev(SEC_CMD, 1, 0);
+    tap_ok(inb(SEC_CMD + 4) == 0xff && inb(SEC_CMD + 5) == 0xff && inb(SEC_CMD + 1) == 0x01,
+           "absent slave after SRST: signature FF/FF, diagnostic code 01");
     select_dev(SEC_CMD, 0, 0);
 }
 
