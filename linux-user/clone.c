@@ -28,6 +28,9 @@
 #include "user.h"
 
 static int thread_count = 1;
+/* Exited threads' TaskStates (and through them their CPUs). */
+static TaskState *retired_threads;
+static pthread_mutex_t retired_lock = PTHREAD_MUTEX_INITIALIZER;
 
 typedef struct NewThread {
     X86CPU *cpu;
@@ -204,8 +207,13 @@ _Noreturn void user_thread_exit(CPUX86State *env, int status)
     }
     cpu_exec_unregister(cs);
     thread_ts = NULL;
-    /* The CPU and TaskState are leaked on purpose: a signal handler
-     * racing with the exit may still look at them. */
+    /* The CPU and TaskState stay allocated: a signal handler racing with
+     * the exit may still look at them. They are kept on a list so that
+     * they are known to be retained, not lost. */
+    pthread_mutex_lock(&retired_lock);
+    ts->retired_next = retired_threads;
+    retired_threads = ts;
+    pthread_mutex_unlock(&retired_lock);
     pthread_exit(NULL);
 }
 

@@ -53,6 +53,9 @@ static _Noreturn void bad_option(const char *fmt, const char *arg)
     exit(1);
 }
 
+/* The guest's environment, kept for the whole run (execve passes it on). */
+static char **guest_environ;
+
 /* An environment we can edit with -E/-U. */
 static char **env_copy(void)
 {
@@ -66,6 +69,7 @@ static char **env_copy(void)
     for (int i = 0; i < n; i++) {
         e[i] = environ[i];
     }
+    guest_environ = e;
     return e;
 }
 

@@ -166,6 +166,7 @@ typedef struct TaskState {
     int altstack_flags;
     volatile int signal_pending;     /* something in pending to look at */
     uint64_t trapno, trap_err;       /* the last CPU fault, for sigcontext */
+    struct TaskState *retired_next;  /* clone.c's list of exited threads */
 } TaskState;
 
 void signal_init(void);
