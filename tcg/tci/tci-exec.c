@@ -9,6 +9,11 @@
  * every helper call and guest memory access, so that a fault or a helper
  * can map its position back to a guest instruction (unwind_pc).
  *
+ * Guest memory: linux-user adds guest_base; system mode (tcg_ctx->softmmu)
+ * probes the softmmu TLB inline (tci_tlb_hit) and calls helper_ld_mmu /
+ * helper_st_mmu on a miss, a flagged entry, a page-crossing or a
+ * misaligned access.
+ *
  * i32 semantics: an i32 operand is read zero-extended and truncated when
  * written; ops whose low 32 bits depend on high input bits (right shifts,
  * rotates, division, clz...) are computed in 32 bits explicitly.
@@ -19,7 +24,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "exec/cputlb.h"
 #include "tcg/tcg.h"
+
+/* In accel/tcg/cputlb.c, linked only into the system emulator, whose
+ * tlb_init (same object) is what turns softmmu on: weak, so linux-user
+ * links without them. */
+#pragma weak helper_ld_mmu
+#pragma weak helper_st_mmu
 
 _Static_assert(NB_OPS <= 256, "TCI headers hold the opcode in 8 bits");
 
@@ -162,18 +174,12 @@ static uint64_t tci_div(uint64_t a, uint64_t b, bool is64, bool sign, bool rem)
     return rem ? ua % ub : ua / ub;
 }
 
-static uint64_t tci_qemu_ld(void *env, uint64_t addr, uint32_t oi, uintptr_t guest_base,
-                            const uint8_t *op)
+/* The guest load of mop from host address h, extended per MO_SIGN. */
+static uint64_t tci_ld_host(const uint8_t *h, MemOp mop)
 {
-    MemOp mop = get_memop(oi);
-    unsigned lg = mop & MO_SIZE;
-    const uint8_t *h = (const uint8_t *)(uintptr_t)(addr + guest_base);
     uint64_t v;
 
-    if (addr & ((1u << memop_align_bits(mop)) - 1)) {
-        tcg_unaligned_access(env, addr, oi, (uintptr_t)op + 1);
-    }
-    switch (lg) {
+    switch (mop & MO_SIZE) {
     case MO_8: {
         uint8_t x;
         memcpy(&x, h, 1);
@@ -201,17 +207,9 @@ static uint64_t tci_qemu_ld(void *env, uint64_t addr, uint32_t oi, uintptr_t gue
     }
 }
 
-static void tci_qemu_st(void *env, uint64_t val, uint64_t addr, uint32_t oi,
-                        uintptr_t guest_base, const uint8_t *op)
+static void tci_st_host(uint8_t *h, MemOp mop, uint64_t val)
 {
-    MemOp mop = get_memop(oi);
-    unsigned lg = mop & MO_SIZE;
-    uint8_t *h = (uint8_t *)(uintptr_t)(addr + guest_base);
-
-    if (addr & ((1u << memop_align_bits(mop)) - 1)) {
-        tcg_unaligned_access(env, addr, oi, (uintptr_t)op + 1);
-    }
-    switch (lg) {
+    switch (mop & MO_SIZE) {
     case MO_8: {
         uint8_t x = (uint8_t)val;
         memcpy(h, &x, 1);
@@ -240,6 +238,84 @@ static void tci_qemu_st(void *env, uint64_t val, uint64_t addr, uint32_t oi,
         memcpy(h, &val, 8);
         break;
     }
+}
+
+static inline bool tci_misaligned(uint64_t addr, MemOp mop)
+{
+    return (addr & ((1u << memop_align_bits(mop)) - 1)) != 0;
+}
+
+/*
+ * System mode: the softmmu TLB entry of addr's page for (oi's mmu_idx),
+ * and whether the access may use it directly: the tag must be the page of
+ * the access's last byte (so an access crossing into the next page, or
+ * one whose entry has a TLB_* flag, goes to the slow path) and the address
+ * must meet the op's alignment. The same test as the x86-64 fast path.
+ */
+static inline const CPUTLBEntry *tci_tlb_hit(void *env, intptr_t tlb_ofs, uint64_t addr,
+                                             MemOpIdx oi, bool store)
+{
+    MemOp mop = get_memop(oi);
+    const CPUTLBDescFast *f =
+        (const CPUTLBDescFast *)((uint8_t *)env + tlb_ofs) + get_mmuidx(oi);
+    const CPUTLBEntry *e = (const CPUTLBEntry *)(
+        (uintptr_t)f->table + ((addr >> (TARGET_PAGE_BITS - CPU_TLB_ENTRY_BITS)) & f->mask));
+    uint64_t last_page = (addr + (1u << (mop & MO_SIZE)) - 1) & TARGET_PAGE_MASK;
+    uint64_t tag = store ? __atomic_load_n(&e->addr_write, __ATOMIC_ACQUIRE) : e->addr_read;
+
+    if (tag != last_page || tci_misaligned(addr, mop)) {
+        return NULL;
+    }
+    return e;
+}
+
+/*
+ * A guest load. retaddr for the helpers is the op's address + 1: any value
+ * inside the op works, since unwind_pc maps it through tci_cur_op.
+ */
+static uint64_t tci_qemu_ld(void *env, uint64_t addr, uint32_t oi, uintptr_t guest_base,
+                            intptr_t tlb_ofs, bool softmmu, const uint8_t *op)
+{
+    MemOp mop = get_memop(oi);
+
+    if (softmmu) {
+        const CPUTLBEntry *e = tci_tlb_hit(env, tlb_ofs, addr, oi, false);
+        if (e) {
+            return tci_ld_host((const uint8_t *)(uintptr_t)(addr + e->addend), mop);
+        }
+        if (tci_misaligned(addr, mop)) {
+            tcg_unaligned_access(env, addr, oi, (uintptr_t)op + 1);
+        }
+        return helper_ld_mmu(env, addr, oi, (uintptr_t)op + 1);
+    }
+    if (tci_misaligned(addr, mop)) {
+        tcg_unaligned_access(env, addr, oi, (uintptr_t)op + 1);
+    }
+    return tci_ld_host((const uint8_t *)(uintptr_t)(addr + guest_base), mop);
+}
+
+static void tci_qemu_st(void *env, uint64_t val, uint64_t addr, uint32_t oi,
+                        uintptr_t guest_base, intptr_t tlb_ofs, bool softmmu,
+                        const uint8_t *op)
+{
+    MemOp mop = get_memop(oi);
+
+    if (softmmu) {
+        const CPUTLBEntry *e = tci_tlb_hit(env, tlb_ofs, addr, oi, true);
+        if (e) {
+            tci_st_host((uint8_t *)(uintptr_t)(addr + e->addend), mop, val);
+            return;
+        }
+        if (tci_misaligned(addr, mop)) {
+            tcg_unaligned_access(env, addr, oi, (uintptr_t)op + 1);
+        }
+        helper_st_mmu(env, addr, val, oi, (uintptr_t)op + 1);
+        return;
+    }
+    if (tci_misaligned(addr, mop)) {
+        tcg_unaligned_access(env, addr, oi, (uintptr_t)op + 1);
+    }
+    tci_st_host((uint8_t *)(uintptr_t)(addr + guest_base), mop, val);
 }
 
 static uint64_t tci_load(uintptr_t addr, TCGOpcode opc, bool is64)
@@ -293,6 +369,8 @@ uintptr_t tci_exec(void *env_ptr, const void *code)
     const uint8_t *pc = code;
     const uint8_t *saved_cur = tci_cur_op;
     uintptr_t guest_base = tcg_ctx->guest_base;
+    bool softmmu = tcg_ctx->softmmu;
+    intptr_t tlb_ofs = tcg_ctx->tlb_fast_ofs;
 
     regs[0] = (uintptr_t)env_ptr;
     for (;;) {
@@ -515,14 +593,15 @@ uintptr_t tci_exec(void *env_ptr, const void *code)
             a = tci_in(&pc, regs, env);
             b = tci_in(&pc, regs, env);
             tci_cur_op = op;
-            tci_out(&pc, regs, env, tci_qemu_ld(env, a, (uint32_t)b, guest_base, op));
+            tci_out(&pc, regs, env,
+                    tci_qemu_ld(env, a, (uint32_t)b, guest_base, tlb_ofs, softmmu, op));
             break;
         case INDEX_op_qemu_st:
             a = tci_in(&pc, regs, env);
             b = tci_in(&pc, regs, env);
             c = tci_in(&pc, regs, env);
             tci_cur_op = op;
-            tci_qemu_st(env, a, b, (uint32_t)c, guest_base, op);
+            tci_qemu_st(env, a, b, (uint32_t)c, guest_base, tlb_ofs, softmmu, op);
             break;
         case INDEX_op_call: {
             unsigned nout = TCI_HDR_AUX1(hdr), nin = TCI_HDR_AUX2(hdr);

@@ -107,13 +107,27 @@ typedef struct X86Reloc {
     TCGLabel *label;
 } X86Reloc;
 
-/* Out-of-line code emitted after the block (misaligned access fault, and
- * later the softmmu TLB-miss paths). */
+/*
+ * Out-of-line code emitted after the block: the misaligned-access fault
+ * (user mode) and the softmmu TLB slow paths (see ldst.c).
+ */
+enum {
+    X86_SLOW_ALIGN, /* call tcg_unaligned_access, resume after the test */
+    X86_SLOW_LD,    /* call helper_ld_mmu, result to data_reg */
+    X86_SLOW_ST,    /* call helper_st_mmu with data_reg (or data_const) */
+};
+
 typedef struct X86SlowPath {
-    uint32_t jcc_ofs; /* rel32 field of the branch into the slow path */
-    uint32_t ret_ofs; /* code offset reported as the helper's return address */
+    uint32_t jcc_ofs;    /* rel32 field of the branch into the slow path */
+    uint32_t ret_ofs;    /* code offset reported as the helper's return address */
+    uint32_t resume_ofs; /* where the slow path jumps back to */
     uint32_t oi;
+    uint16_t saved; /* call-clobbered registers the stub saves around the call */
+    uint8_t kind;   /* X86_SLOW_* */
     int8_t addr_reg;
+    int8_t data_reg; /* ld: destination; st: value (-1: data_const) */
+    bool is64;       /* ld: the op's type is i64 */
+    int64_t data_const;
 } X86SlowPath;
 
 #define X86_MAX_RELOCS     TCG_MAX_OPS
