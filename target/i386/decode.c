@@ -163,6 +163,8 @@ static const X86OpEntry x86_entry_0f3a = E(SSE, UB, M, 0);
 static const X86OpEntry x86_entry_invalid = X;
 static const X86OpEntry x86_entry_vex = E(INVALID, NONE, M, 0);
 static const X86OpEntry x86_entry_vex_ib = E(INVALID, UB, M, 0);
+static const X86OpEntry x86_entry_vex_bmi = E(BMI, NONE, M, 0);
+static const X86OpEntry x86_entry_vex_bmi_ib = E(BMI, UB, M, 0);
 
 typedef struct DecodeState {
     X86DecodedInsn *d;
@@ -380,8 +382,9 @@ static MemOp compute_dflag(const X86DecodedInsn *d, uint16_t flags, bool code64,
 }
 
 /* VEX (C4/C5) and EVEX (62): decoded for the length only; #UD since no
- * AVX is advertised. */
-static int decode_vex(DecodeState *st, uint8_t first)
+ * AVX is advertised, except the BMI1/BMI2 opcodes (VEX 0F38 F2-F7 and
+ * 0F3A F0), whose checks translate-bmi.c makes. */
+static int decode_vex(DecodeState *st, uint8_t first, bool code64)
 {
     X86DecodedInsn *d = st->d;
     const X86OpEntry *t = NULL;
@@ -402,6 +405,11 @@ static int decode_vex(DecodeState *st, uint8_t first)
         uint8_t p0 = next_byte(st), p1 = next_byte(st);
         map = p0 & 31;
         d->rex_w = p1 >> 7;
+        if (code64) { /* R X B inverted; outside 64-bit mode R = X = 0 and B is ignored */
+            d->rex_r = (~p0 >> 4) & 8;
+            d->rex_x = (~p0 >> 3) & 8;
+            d->rex_b = (~p0 >> 2) & 8;
+        }
         d->vex_l = (p1 >> 2) & 1;
         d->vex_pp = p1 & 3;
         d->vex_v = (~p1 >> 3) & 15;
@@ -427,6 +435,13 @@ static int decode_vex(DecodeState *st, uint8_t first)
         d->e = &x86_entry_vex_ib;
     } else {
         d->e = &x86_entry_vex;
+    }
+    if (first == 0xc4 && ((map == 2 && d->b >= 0xf2 && d->b <= 0xf7 && d->b != 0xf4) ||
+                          (map == 3 && d->b == 0xf0))) {
+        d->e = map == 3 ? &x86_entry_vex_bmi_ib : &x86_entry_vex_bmi;
+        decode_modrm(st, code64);
+        decode_imm(st);
+        return X86_DEC_OK;
     }
     decode_modrm(st, true);
     decode_imm(st);
@@ -528,8 +543,8 @@ done_prefixes:
         }
         if (code64 || (st.fetch(st.opaque, pc + d->len) & 0xc0) == 0xc0) {
             if (code64 || (hflags & HF_PE_MASK)) {
-                ret = decode_vex(&st, b);
-                d->dflag = d->ot = MO_32;
+                ret = decode_vex(&st, b, code64);
+                d->dflag = d->ot = (code64 && d->rex_w) ? MO_64 : MO_32;
                 return st.too_long ? X86_DEC_GP : ret;
             }
         }

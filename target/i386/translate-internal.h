@@ -84,6 +84,11 @@ void gen_op_cmov(DisasContext *s, X86DecodedInsn *d);
 void gen_op_setcc(DisasContext *s, X86DecodedInsn *d);
 void gen_op_bcd(DisasContext *s, X86DecodedInsn *d);
 
+/* emitters: translate-bmi.c (helpers: bmi_helper.c) */
+void gen_op_bmi(DisasContext *s, X86DecodedInsn *d);
+uint64_t helper_pdep(uint64_t src, uint64_t mask);
+uint64_t helper_pext(uint64_t src, uint64_t mask);
+
 /* emitters: translate-ctl.c */
 void gen_op_push_r(DisasContext *s, X86DecodedInsn *d);
 void gen_op_pop_r(DisasContext *s, X86DecodedInsn *d);

@@ -884,6 +884,7 @@ static const X86GenFunc x86_emitters[OP_NB] = {
     [OP_ENDBR_NOP] = gen_op_nop,
     [OP_RDRAND] = gen_op_ud,
     [OP_POPCNT] = gen_op_popcnt,
+    [OP_BMI] = gen_op_bmi,
 };
 
 /* ---------------------------------------------------------------------- */

@@ -124,6 +124,7 @@ typedef enum X86Op {
     OP_GRP15, OP_IMUL2, OP_CMPXCHG, OP_MOVZX, OP_MOVSX, OP_BSF, OP_BSR,
     OP_XADD, OP_GRP9, OP_BSWAP, OP_MOVBE, OP_SSE, OP_3DNOW, OP_SYSENTER,
     OP_ENDBR_NOP, OP_RDRAND, OP_POPCNT,
+    OP_BMI,       /* VEX 0F38 F2-F7, 0F3A F0: BMI1/BMI2 (translate-bmi.c) */
     OP_NB,
 } X86Op;
 
@@ -195,7 +196,8 @@ typedef struct X86DecodedInsn {
     int64_t imm;      /* immediate (see X86Imm) */
     uint64_t imm2;    /* ENTER level, far pointer selector */
 
-    /* VEX/EVEX fields (decoded only enough to raise #UD) */
+    /* VEX/EVEX fields (decoded only enough to raise #UD, except the
+     * BMI1/BMI2 opcodes: VEX.R/X/B/W then go to rex_r/x/b/w) */
     uint8_t vex_l, vex_v, vex_pp, vex_map;
 
     const X86OpEntry *e; /* the table entry */
