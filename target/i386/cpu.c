@@ -32,7 +32,7 @@
     ((1u << 11) /* SYSCALL */ | (1u << 20) /* NX */ | (1u << 27) /* RDTSCP */                \
      | (1u << 29) /* LM */)
 #define CPUID_EXT_FEATURES_ECX ((1u << 0) /* LAHF_LM */ | (1u << 5) /* ABM: LZCNT */)
-#define CPUID_FEATURES7_EBX (1u << 3) /* BMI1 */
+#define CPUID_FEATURES7_EBX ((1u << 3) /* BMI1 */ | (1u << 8) /* BMI2 */)
 /* added by the system emulator (the -sys.c files, seg_helper.c,
  * excp_helper.c): PSE MSR PAE CX8 SEP MTRR PGE CMOV PAT, 1 GiB pages.
  * Not (yet): DE, VME, MCE/MCA, APIC (until the local APIC exists). */
