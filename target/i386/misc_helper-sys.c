@@ -549,6 +549,13 @@ void helper_popf_sys(CPUX86State *env, uint64_t val, uint32_t ot)
     x86_check_pending_interrupts(env);
 }
 
+void helper_check_tsd(CPUX86State *env)
+{
+    if ((env->cr[4] & CR4_TSD_MASK) && x86_cpl(env) != 0) {
+        raise_exception_err_ra(env, EXCP0D_GPF, 0, GETPC());
+    }
+}
+
 void helper_bound(CPUX86State *env, uint64_t index, uint64_t addr, uint32_t ot)
 {
     uintptr_t ra = GETPC();

@@ -120,6 +120,7 @@ void helper_lgdt_lidt(CPUX86State *env, uint32_t which, uint64_t base, uint64_t 
 void helper_check_io(CPUX86State *env, uint32_t port, uint32_t size);
 uint64_t helper_in(CPUX86State *env, uint32_t port, uint32_t ot);
 void helper_out(CPUX86State *env, uint32_t port, uint64_t val, uint32_t ot);
+void helper_check_tsd(CPUX86State *env);
 void helper_bound(CPUX86State *env, uint64_t index, uint64_t addr, uint32_t ot);
 
 #endif

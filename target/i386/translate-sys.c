@@ -592,6 +592,10 @@ static void gen_sys_grp7(DisasContext *s, X86DecodedInsn *d)
             }
             return;
         case 0xf9: /* RDTSCP */
+            if (s->cpl != 0) {
+                gen_helper_prep(s);
+                tcg_gen_call(helper_check_tsd, 0, NULL, ENV);
+            }
             gen_op_grp7(s, d);
             return;
         }
@@ -705,7 +709,19 @@ static void gen_sys_arpl(DisasContext *s, X86DecodedInsn *d)
     gen_set_zf_from(s, adjust);
 }
 
+/* RDTSC: #GP at CPL > 0 when CR4.TSD (checked at run time: CR4 is not
+ * part of the TB flags) */
+static void gen_sys_rdtsc(DisasContext *s, X86DecodedInsn *d)
+{
+    if (s->cpl != 0) {
+        gen_helper_prep(s);
+        tcg_gen_call(helper_check_tsd, 0, NULL, ENV);
+    }
+    gen_op_rdtsc(s, d);
+}
+
 const X86GenFunc x86_sys_emitters[OP_NB] = {
+    [OP_RDTSC] = gen_sys_rdtsc,
     [OP_IN] = gen_sys_in_out,
     [OP_OUT] = gen_sys_in_out,
     [OP_INS] = gen_sys_ins_outs,
