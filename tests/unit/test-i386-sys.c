@@ -194,6 +194,8 @@ static const TestProg progs[] = {
       { 64, 0x20, 0x90000 - 5 * 8, 0x30, 3, 0, 1, 0x3200, 0, 3 } },
     { "irq", "external interrupts and NMI: IF, STI shadow, HLT wakeup", 7,
       { 0, 0x21, 1, 0x22, 1, 2, 0x99 } },
+    { "io", "I/O bitmap of the TSS at CPL 3, REP OUTSB, IN; LMSW/SMSW/CLTS", 10,
+      { 8, 0, 0x33, 0x11, 0x22, 0x33, 0, 0, 0, 0x0d } },
     { "triple", "#DF on a fault while delivering #GP, then a triple fault", 2, { 0, 0x08 },
       1 },
 };
