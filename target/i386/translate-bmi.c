@@ -146,8 +146,8 @@ static void gen_pdep_pext(DisasContext *s, X86DecodedInsn *d, MemOp ot, bool dep
 {
     gen_ld_modrm(s, d, ot, s->T1);
     gen_op_mov_v_reg(s, ot, s->T0, bmi_vreg(s, d));
-    tcg_gen_call(dep ? (void *)helper_pdep : (void *)helper_pext, TCG_CALL_NO_RWG_SE,
-                 tcgv64(s->T0), tcgv64(s->T0), tcgv64(s->T1));
+    tcg_gen_call(dep ? (void *)helper_pdep : (void *)helper_pext, TCG_CALL_NO_RWG_SE, tcgv64(s->T0),
+                 tcgv64(s->T0), tcgv64(s->T1));
     gen_op_mov_reg_v(s, ot, d->reg, s->T0);
 }
 
