@@ -7,7 +7,7 @@
  * except "quit".
  *
  * Commands: info registers|pci|mtree [-f]|status|qtree, x/xp with /Nfu,
- * stop, cont, system_reset, screendump FILE [-f ppm|png], quit, help.
+ * stop, cont, system_reset, screendump FILE [-f ppm|png|txt], quit, help.
  */
 #include <ctype.h>
 #include <inttypes.h>
@@ -56,7 +56,7 @@ static void hmp_help(FILE *out)
                  "info status -- the VM status\n"
                  "info qtree -- the device tree\n"
                  "quit|q -- quit the emulator\n"
-                 "screendump FILE [-f ppm|png] -- save the screen as an image\n"
+                 "screendump FILE [-f ppm|png|txt] -- save the screen as an image (txt: the text screen)\n"
                  "stop -- stop emulation\n"
                  "system_reset -- reset the machine\n"
                  "x /fmt ADDR -- virtual memory dump (fmt: count, format x d u o c, size b h w g)\n"
@@ -203,6 +203,37 @@ static void hmp_memory_dump(const char *arg, FILE *out, bool physical)
     fprintf(out, "\n");
 }
 
+/*
+ * "screendump FILE -f txt": the text-mode screen's characters, one row a
+ * line (the console's text API), so tests can read what the BIOS shows.
+ */
+static void hmp_screendump_text(const char *file, FILE *out)
+{
+    QemuConsole *con = qemu_console_lookup_by_index(0);
+    char *text;
+    FILE *f;
+
+    if (!con) {
+        fprintf(out, "screendump: no display console\n");
+        return;
+    }
+    text = qemu_console_get_text(con);
+    if (!text) {
+        fprintf(out, "screendump: the display is not in a text mode\n");
+        return;
+    }
+    f = fopen(file, "w");
+    if (!f) {
+        fprintf(out, "screendump: cannot open '%s'\n", file);
+    } else {
+        fputs(text, f);
+        if (fclose(f)) {
+            fprintf(out, "screendump: cannot write '%s'\n", file);
+        }
+    }
+    free(text);
+}
+
 static void hmp_screendump(const char *arg, FILE *out)
 {
     char file[512] = "", flag[8] = "", fmtname[8] = "";
@@ -215,9 +246,13 @@ static void hmp_screendump(const char *arg, FILE *out)
         fprintf(out, "screendump: missing file name\n");
         return;
     }
+    if (n >= 3 && !strcmp(flag, "-f") && !strcmp(fmtname, "txt")) {
+        hmp_screendump_text(file, out);
+        return;
+    }
     if (n >= 2) {
         if (strcmp(flag, "-f") || n < 3 || !image_format_parse(fmtname, &fmt, &err)) {
-            fprintf(out, "screendump: %s\n", err ? error_get_pretty(err) : "usage: screendump FILE [-f ppm|png]");
+            fprintf(out, "screendump: %s\n", err ? error_get_pretty(err) : "usage: screendump FILE [-f ppm|png|txt]");
             error_free(err);
             return;
         }
