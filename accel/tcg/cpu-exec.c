@@ -286,6 +286,12 @@ static int cpu_exec_loop(CPUState *cs)
         last_tb = (TranslationBlock *)(ret & ~(uintptr_t)TB_EXIT_MASK);
         last_exit = (int)(ret & TB_EXIT_MASK);
         if (last_exit == TB_EXIT_REQUESTED) {
+            /* last_tb stopped at its start (exit request, or its code
+             * changed): a chained jump into it stored no pc, so the
+             * guest is at its first insn, whatever the CPU state says */
+            if (last_tb && last_tb->nb_insns) {
+                cs->cc->restore_state_to_opc(cs, last_tb, last_tb->insn_data[0]);
+            }
             last_tb = NULL;
         }
     }
