@@ -189,7 +189,9 @@ static void do_int80_syscall(CPUX86State *env)
             break;
         }
     }
-    if (ret != -TARGET_EJUSTRETURN) {
+    if (ret == -TARGET_ERESTARTSYS) {
+        env->eip -= 2; /* not started: redone after the signal */
+    } else if (ret != -TARGET_EJUSTRETURN) {
         env->regs[R_EAX] = (uint64_t)ret;
     }
 }
@@ -213,6 +215,12 @@ _Noreturn void cpu_loop(CPUState *cs)
             /* SYSCALL clobbers rcx and r11 */
             env->regs[R_ECX] = env->eip;
             env->regs[R_R11] = cpu_compute_eflags(env);
+            if (ret == -TARGET_ERESTARTSYS) {
+                /* a signal came before the call started: rax still has
+                 * the number, the guest redoes it after the handler */
+                env->eip -= 2;
+                break;
+            }
             if (ret == -EINTR && thread_ts->signal_pending) {
                 signal_note_interrupted_syscall(env, nr);
             }

@@ -207,6 +207,14 @@ static void host_signal_handler(int sig, siginfo_t *info, void *puc)
     if (ts) {
         queue_signal(ts, sig, info);
     }
+    {
+        /* about to enter a blocking call for the guest: do not start it
+         * (safe-syscall.S), the CPU loop delivers the signal first */
+        uintptr_t pc = (uintptr_t)uc->uc_mcontext.gregs[REG_RIP];
+        if (pc >= (uintptr_t)safe_syscall_start && pc < (uintptr_t)safe_syscall_end) {
+            uc->uc_mcontext.gregs[REG_RIP] = (greg_t)(uintptr_t)safe_syscall_restart;
+        }
+    }
     errno = saved_errno;
 }
 
@@ -780,7 +788,6 @@ static int64_t do_rt_sigsuspend(uint64_t mask_addr, uint64_t size)
     ts->sigsuspend_mask = ts->sigmask;
     ts->in_sigsuspend = true;
     ts->sigmask = mask;
-    ts->signal_pending = 1;
     if (!(ts->pending & ~mask)) {
         sigemptyset(&hset);
         for (int sig = 1; sig <= TARGET_NSIG; sig++) {
@@ -788,8 +795,12 @@ static int64_t do_rt_sigsuspend(uint64_t mask_addr, uint64_t size)
                 sigaddset(&hset, sig);
             }
         }
-        sigsuspend(&hset);
+        /* a signal the host handler takes after the check above stops
+         * the call from starting (safe_syscall); one still blocked on the
+         * host is let in atomically by the kernel */
+        safe_syscall(SYS_rt_sigsuspend, (uint64_t)(uintptr_t)&hset, 8, 0, 0, 0, 0);
     }
+    ts->signal_pending = 1;
     return -EINTR;
 }
 
@@ -841,8 +852,9 @@ static int64_t do_rt_sigtimedwait(uint64_t set_addr, uint64_t info, uint64_t ts_
     if (info) {
         user_access_ok(info, 128, PAGE_WRITE);
     }
-    return host_ret(syscall(SYS_rt_sigtimedwait, g2h(set_addr), info ? g2h(info) : NULL,
-                            ts_addr ? g2h(ts_addr) : NULL, 8));
+    return safe_syscall(SYS_rt_sigtimedwait, (uint64_t)(uintptr_t)g2h(set_addr),
+                        info ? (uint64_t)(uintptr_t)g2h(info) : 0,
+                        ts_addr ? (uint64_t)(uintptr_t)g2h(ts_addr) : 0, 8, 0, 0);
 }
 
 bool syscall_signal(SyscallArgs *sa, int64_t *ret)

@@ -103,7 +103,10 @@ static int64_t do_openat(int dirfd, uint64_t gpath, int flags, int mode)
     if (is_proc_self(path, "exe")) {
         path = user_opts.exe_path;
     }
-    return host_ret(syscall(SYS_openat, dirfd, host_path(path, buf, sizeof(buf)), flags, mode));
+    /* opening a FIFO blocks */
+    return safe_syscall(SYS_openat, (uint64_t)dirfd,
+                        (uint64_t)(uintptr_t)host_path(path, buf, sizeof(buf)), (uint64_t)flags,
+                        (uint64_t)mode, 0, 0);
 }
 
 static int64_t do_readlinkat(int dirfd, uint64_t gpath, uint64_t gbuf, uint64_t size)
@@ -210,7 +213,7 @@ bool syscall_file(SyscallArgs *sa, int64_t *ret)
         if (arg && guest_base && page_check_range(arg, 1, 0)) {
             arg = (uint64_t)(uintptr_t)g2h(arg);
         }
-        *ret = host_ret(syscall(SYS_ioctl, a[0], a[1], arg));
+        *ret = safe_syscall(SYS_ioctl, a[0], a[1], arg, 0, 0, 0); /* TCSETSW waits */
         return true;
     }
     case SYS_fcntl: {
@@ -227,7 +230,7 @@ bool syscall_file(SyscallArgs *sa, int64_t *ret)
             arg = (uint64_t)(uintptr_t)g2h(arg);
             break;
         }
-        *ret = host_ret(syscall(SYS_fcntl, a[0], a[1], arg));
+        *ret = safe_syscall(SYS_fcntl, a[0], a[1], arg, 0, 0, 0); /* F_SETLKW waits */
         return true;
     }
     }

@@ -68,7 +68,8 @@ static int64_t do_futex(uint64_t *a)
         uaddr2 = (uint64_t)(uintptr_t)g2h(uaddr2);
         break;
     }
-    return host_ret(syscall(SYS_futex, g2h(a[0]), a[1], a[2], timeout, uaddr2, a[5]));
+    return safe_syscall(SYS_futex, (uint64_t)(uintptr_t)g2h(a[0]), a[1], a[2], timeout, uaddr2,
+                        a[5]);
 }
 
 bool syscall_proc(SyscallArgs *sa, int64_t *ret)

@@ -295,7 +295,9 @@ static int64_t do_passthrough(SyscallArgs *sa, const PassThrough *pt)
             }
         }
     }
-    return host_ret(syscall(sa->nr, a[0], a[1], a[2], a[3], a[4], a[5]));
+    /* many of these block (read, wait4, poll...): a signal that comes
+     * before the call starts must not be missed */
+    return safe_syscall(sa->nr, a[0], a[1], a[2], a[3], a[4], a[5]);
 }
 
 /* -strace: per-call argument formats; d int, u unsigned, x hex, o octal,

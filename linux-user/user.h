@@ -189,6 +189,22 @@ _Noreturn void user_die_by_signal(int sig);
 /* The current thread's TaskState. */
 extern __thread TaskState *thread_ts;
 
+/* safe-syscall.S: a host system call that returns -TARGET_ERESTARTSYS
+ * instead of starting when a guest signal is pending (see there). */
+int64_t safe_syscall_base(volatile int *pending, int64_t nr, uint64_t a1, uint64_t a2,
+                          uint64_t a3, uint64_t a4, uint64_t a5, uint64_t a6);
+extern char safe_syscall_start[], safe_syscall_end[], safe_syscall_restart[];
+
+/* A possibly blocking host system call made for the guest: the kernel's
+ * result (value or -errno), or -TARGET_ERESTARTSYS. */
+static inline int64_t safe_syscall(int64_t nr, uint64_t a1, uint64_t a2, uint64_t a3,
+                                   uint64_t a4, uint64_t a5, uint64_t a6)
+{
+    static volatile int never_pending;
+    return safe_syscall_base(thread_ts ? &thread_ts->signal_pending : &never_pending, nr, a1,
+                             a2, a3, a4, a5, a6);
+}
+
 /* clone.c */
 int64_t do_clone(CPUX86State *env, uint64_t flags, uint64_t newsp, uint64_t parent_tid,
                  uint64_t child_tid, uint64_t tls);
