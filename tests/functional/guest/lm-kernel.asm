@@ -1,0 +1,530 @@
+; A long-mode (64-bit) test kernel for tests/functional/run-kernels.sh,
+; loaded by loader.inc; real mode -> protected mode -> 4-level paging with
+; PAE + EFER.LME -> 64-bit code. It checks, reporting on COM1:
+;  - #DE from DIV by zero;
+;  - #GP(0) from a non-canonical address, delivered on the TSS's IST1 stack;
+;  - paging: an alias 4 KiB mapping, a 2 MiB page, #PF on a not-present page
+;    (CR2, error code 2) fixed by the handler and restarted, a write to a
+;    read-only page with CR0.WP (error code 3), a fetch from an NX page with
+;    EFER.NXE (error code 0x11);
+;  - ring 3 through IRETQ: CLI there is #GP, a read of a supervisor page is
+;    #PF with error code 5, INT 0x80 through a DPL3 gate arrives on the
+;    TSS's RSP0 stack;
+;  - PIT IRQ0 through the remapped 8259: HLT wakes up in ring 0, and ticks
+;    arrive while ring 3 spins with IF=1.
+; Success: "KERNEL-RESULT: OK" and isa-debug-exit 0x10; failure: a line
+; naming the check and 0x20.
+%include "loader.inc"
+
+KSTACK  equ 0x90000
+ISTACK  equ 0x88000         ; IST1
+USTACK  equ 0x80000
+IDT     equ 0x10000
+PML4    equ 0x20000
+PDPT    equ 0x21000
+PD      equ 0x22000
+PT0     equ 0x23000         ; 0-2 MiB, 4 KiB pages
+PT2     equ 0x24000         ; 4-6 MiB: test mappings
+SPAGE   equ 0x30000         ; supervisor-only page
+
+bits 16
+stage2:
+    lgdt [gdt_desc]
+    mov eax, cr0
+    or eax, 1
+    mov cr0, eax
+    jmp 0x08:pm32
+
+bits 32
+pm32:
+    mov ax, 0x10
+    mov ds, ax
+    mov es, ax
+    mov ss, ax
+    mov esp, KSTACK
+    ; page tables
+    mov edi, PML4
+    mov ecx, 5 * 1024
+    xor eax, eax
+    rep stosd
+    mov dword [PML4], PDPT | 7
+    mov dword [PDPT], PD | 7
+    mov dword [PD], PT0 | 7
+    mov dword [PD + 8], 0x200000 | 0x87     ; 2 MiB page, identity
+    mov dword [PD + 16], PT2 | 7
+    mov edi, PT0
+    mov eax, 7
+    mov ecx, 512
+.pt0:
+    mov [edi], eax
+    add eax, 0x1000
+    add edi, 8
+    loop .pt0
+    mov dword [PT0 + (SPAGE >> 12) * 8], SPAGE | 3
+    mov eax, cr4
+    or eax, 0x20                ; PAE
+    mov cr4, eax
+    mov eax, PML4
+    mov cr3, eax
+    mov ecx, 0xc0000080         ; EFER: LME | NXE
+    rdmsr
+    or eax, 0x900
+    wrmsr
+    mov eax, cr0
+    or eax, 0x80010000          ; PG | WP
+    mov cr0, eax
+    jmp 0x18:lm64
+
+bits 64
+lm64:
+    mov ax, 0x10
+    mov ds, ax
+    mov es, ax
+    mov ss, ax
+    mov rsp, KSTACK
+    mov rsi, msg_hello
+    call puts
+    mov ecx, 0xc0000080         ; long mode active?
+    rdmsr
+    test eax, 0x400             ; LMA
+    jz fail_lma
+
+    ; IDT: vectors 0-47 and 0x80
+    xor ecx, ecx
+.idt:
+    mov rax, [stubs + rcx * 8]
+    mov rdi, rcx
+    shl rdi, 4
+    add rdi, IDT
+    call set_gate
+    inc ecx
+    cmp ecx, 48
+    jb .idt
+    mov byte [IDT + 13 * 16 + 4], 1           ; #GP on IST1
+    mov rax, stub_0x80
+    mov rdi, IDT + 0x80 * 16
+    call set_gate
+    mov byte [rdi + 5], 0xee                  ; DPL 3
+    lidt [idt_desc]
+    ; TSS
+    mov rax, tss
+    mov [gdt_tss + 2], ax
+    shr rax, 16
+    mov [gdt_tss + 4], al
+    mov [gdt_tss + 7], ah
+    shr rax, 16
+    mov [gdt_tss + 8], eax
+    mov qword [tss + 4], KSTACK               ; RSP0
+    mov qword [tss + 36], ISTACK              ; IST1
+    mov ax, 0x30
+    ltr ax
+
+    ; --- #DE ---
+    mov qword [resume], .de_done
+    xor edx, edx
+    mov eax, 1
+    xor ecx, ecx
+.de_insn:
+    div ecx
+    jmp fail_de
+.de_done:
+    cmp qword [last_vec], 0
+    jne fail_de
+    mov rax, .de_insn
+    cmp [last_rip], rax
+    jne fail_de
+    mov rsi, msg_de
+    call puts
+
+    ; --- non-canonical #GP on IST1 ---
+    mov qword [resume], .gp_done
+    mov rax, 0x8000000000000000
+    mov rbx, [rax]
+    jmp fail_gp
+.gp_done:
+    cmp qword [last_vec], 13
+    jne fail_gp
+    cmp qword [last_err], 0
+    jne fail_gp
+    mov rax, [last_rsp]
+    cmp rax, ISTACK
+    jae fail_gp
+    cmp rax, ISTACK - 0x100
+    jb fail_gp
+    mov rsi, msg_gp
+    call puts
+
+    ; --- paging ---
+    mov qword [PT2], 0x100000 | 3             ; 0x400000 -> 0x100000
+    mov qword [PT2 + 16], 0x102000 | 1        ; 0x402000 read-only
+    mov rax, 0x8000000000000003 | 0x103000    ; 0x403000 NX
+    mov [PT2 + 24], rax
+    mov byte [0x103000], 0xc3                 ; RET, never to run
+    mov rax, cr3
+    mov cr3, rax
+    mov dword [0x400000], 0x12345678
+    cmp dword [0x100000], 0x12345678
+    jne fail_alias
+    mov dword [0x200010], 0x55aa              ; the 2 MiB page
+    cmp dword [0x200010], 0x55aa
+    jne fail_alias
+    mov qword [pf_fix], 1
+    mov dword [0x401000], 0xcafe
+    cmp qword [last_vec], 14
+    jne fail_pf
+    cmp qword [last_cr2], 0x401000
+    jne fail_pf
+    cmp qword [last_err], 2
+    jne fail_pf
+    cmp dword [0x101000], 0xcafe
+    jne fail_pf
+    mov qword [resume], .ro_done
+    mov dword [0x402000], 1
+    jmp fail_wp
+.ro_done:
+    cmp qword [last_vec], 14
+    jne fail_wp
+    cmp qword [last_err], 3
+    jne fail_wp
+    cmp qword [last_cr2], 0x402000
+    jne fail_wp
+    mov qword [resume], .nx_done
+    mov [saved_rsp], rsp
+    mov rax, 0x403000
+    call rax
+    jmp fail_nx
+.nx_done:
+    mov rsp, [saved_rsp]
+    cmp qword [last_vec], 14
+    jne fail_nx
+    cmp qword [last_err], 0x11
+    jne fail_nx
+    cmp qword [last_cr2], 0x403000
+    jne fail_nx
+    mov rsi, msg_paging
+    call puts
+
+    ; --- PIT IRQ0 through the 8259, HLT in ring 0 ---
+    mov al, 0x11
+    out 0x20, al
+    out 0xa0, al
+    mov al, 0x20
+    out 0x21, al
+    mov al, 0x28
+    out 0xa1, al
+    mov al, 4
+    out 0x21, al
+    mov al, 2
+    out 0xa1, al
+    mov al, 1
+    out 0x21, al
+    out 0xa1, al
+    mov al, 0xfe
+    out 0x21, al
+    mov al, 0xff
+    out 0xa1, al
+    mov al, 0x34
+    out 0x43, al
+    mov al, 11932 & 0xff
+    out 0x40, al
+    mov al, 11932 >> 8
+    out 0x40, al
+    mov qword [ticks], 0
+    sti
+.wait:
+    hlt
+    cmp qword [ticks], 3
+    jb .wait
+    cli
+    mov rsi, msg_pit
+    call puts
+
+    ; --- ring 3 ---
+    push qword 0x23             ; SS
+    push qword USTACK           ; RSP
+    push qword 0x202            ; RFLAGS: IF
+    push qword 0x2b             ; CS
+    push qword user_code        ; RIP
+    iretq
+
+user_code:
+    mov [user_cs], cs
+    mov qword [resume], .cli_done
+    cli
+    jmp user_fail
+.cli_done:
+    mov qword [resume], .read_done
+    mov eax, [SPAGE]
+    jmp user_fail
+.read_done:
+    mov rax, [ticks]
+    mov ecx, 0x10000000
+.spin:
+    cmp [ticks], rax
+    jne .ticked
+    dec ecx
+    jnz .spin
+    jmp .sys
+.ticked:
+    mov qword [user_ticked], 1
+.sys:
+    mov eax, 0x1234
+    int 0x80
+user_fail:
+    mov qword [user_failed], 1
+    int 0x80
+
+back_in_ring0:
+    cmp qword [user_failed], 0
+    jne fail_user
+    cmp word [user_cs], 0x2b
+    jne fail_user
+    cmp qword [gp_cs], 0x2b
+    jne fail_user
+    cmp qword [pf_user_err], 5
+    jne fail_user
+    cmp qword [sys_rax], 0x1234
+    jne fail_user
+    cmp qword [sys_cs], 0x2b
+    jne fail_user
+    mov rax, [sys_rsp]
+    cmp rax, KSTACK
+    jae fail_user
+    cmp rax, KSTACK - 0x100
+    jb fail_user
+    mov rsi, msg_user
+    call puts
+    cmp qword [user_ticked], 1
+    jne fail_user_tick
+    mov rsi, msg_user_tick
+    call puts
+    mov al, 0xff
+    out 0x21, al
+    mov rsi, msg_ok
+    call puts
+    mov al, 0x10
+    out 0xf4, al
+    hlt
+
+set_gate:                       ; RAX handler, RDI gate: ring-0 interrupt gate
+    mov [rdi], ax
+    mov word [rdi + 2], 0x18
+    mov word [rdi + 4], 0x8e00
+    shr rax, 16
+    mov [rdi + 6], ax
+    shr rax, 16
+    mov [rdi + 8], eax
+    mov dword [rdi + 12], 0
+    ret
+
+; ---- exception / interrupt handling ----
+; on entry: vector, error code, RIP, CS, RFLAGS, RSP, SS
+isr_common:
+    push rax
+    mov rax, [rsp + 8]
+    cmp rax, 0x20
+    je .irq0
+    cmp rax, 0x80
+    je .sys
+    mov [last_vec], rax
+    mov [last_rsp], rsp
+    mov rax, [rsp + 16]
+    mov [last_err], rax
+    mov rax, [rsp + 24]
+    mov [last_rip], rax
+    mov rax, cr2
+    mov [last_cr2], rax
+    mov rax, [rsp + 32]
+    cmp qword [last_vec], 13
+    jne .not_gp
+    mov [gp_cs], rax
+.not_gp:
+    cmp qword [last_vec], 14
+    jne .not_pf
+    test eax, 3
+    jz .not_user_pf
+    mov rax, [last_err]
+    mov [pf_user_err], rax
+.not_user_pf:
+    cmp qword [pf_fix], 0
+    je .not_pf
+    mov qword [pf_fix], 0
+    mov qword [PT2 + 8], 0x101000 | 3
+    mov rax, [last_cr2]
+    invlpg [rax]
+    jmp .ret
+.not_pf:
+    mov rax, [resume]
+    test rax, rax
+    jz unexpected
+    mov [rsp + 24], rax
+    mov qword [resume], 0
+.ret:
+    pop rax
+    add rsp, 16
+    iretq
+.irq0:
+    inc qword [ticks]
+    mov al, 0x20
+    out 0x20, al
+    jmp .ret
+.sys:
+    mov rax, [rsp]
+    mov [sys_rax], rax
+    mov rax, [rsp + 32]
+    mov [sys_cs], rax
+    mov [sys_rsp], rsp
+    ; back to ring 0 at back_in_ring0 on a fresh kernel stack, IF=0
+    mov rax, back_in_ring0
+    mov [rsp + 24], rax
+    mov qword [rsp + 32], 0x18
+    mov qword [rsp + 40], 2
+    mov qword [rsp + 48], KSTACK
+    mov qword [rsp + 56], 0x10
+    jmp .ret
+
+unexpected:
+    mov rsi, msg_unexpected
+    call puts
+    mov rax, [last_vec]
+    call puthex
+    mov rax, [last_rip]
+    call puthex
+    jmp fail_exit
+
+%macro failure 2
+%1:
+    mov rsi, %%m
+    call puts
+    jmp fail_exit
+%%m: db "KERNEL-RESULT: FAIL ", %2, 13, 10, 0
+%endmacro
+failure fail_lma, "EFER.LMA"
+failure fail_de, "#DE"
+failure fail_gp, "non-canonical #GP on IST1"
+failure fail_alias, "paging alias"
+failure fail_pf, "#PF not present"
+failure fail_wp, "#PF write protect"
+failure fail_nx, "#PF NX"
+failure fail_user, "ring 3"
+failure fail_user_tick, "PIT tick in ring 3"
+
+fail_exit:
+    mov al, 0x20
+    out 0xf4, al
+    cli
+    hlt
+
+puts:                           ; RSI: NUL-terminated string to COM1
+    push rax
+    push rdx
+.l: lodsb
+    test al, al
+    jz .e
+    mov dx, 0x3f8
+    out dx, al
+    jmp .l
+.e: pop rdx
+    pop rax
+    ret
+
+puthex:                         ; RAX as 16 hex digits and a space
+    push rcx
+    push rdx
+    push rbx
+    mov ecx, 16
+    mov dx, 0x3f8
+.l: rol rax, 4
+    mov rbx, rax
+    and ebx, 15
+    push rax
+    mov al, [hexdigits + rbx]
+    out dx, al
+    pop rax
+    loop .l
+    mov al, ' '
+    out dx, al
+    pop rbx
+    pop rdx
+    pop rcx
+    ret
+
+%macro stub 1
+stub_%1:
+%if %1 == 8 || (%1 >= 10 && %1 <= 14) || %1 == 17 || %1 == 21
+%else
+    push qword 0
+%endif
+    push qword %1
+    jmp isr_common
+%endmacro
+%assign i 0
+%rep 48
+stub i
+%assign i i + 1
+%endrep
+stub 0x80
+
+align 8
+stubs:
+%assign i 0
+%rep 48
+    dq stub_ %+ i
+%assign i i + 1
+%endrep
+
+align 8
+gdt:
+    dq 0
+    dq 0x00cf9a000000ffff       ; 0x08 32-bit ring-0 code (the way in)
+    dq 0x00cf92000000ffff       ; 0x10 ring-0 data
+    dq 0x00af9a000000ffff       ; 0x18 64-bit ring-0 code
+    dq 0x00cff2000000ffff       ; 0x20 ring-3 data
+    dq 0x00affa000000ffff       ; 0x28 64-bit ring-3 code
+gdt_tss:
+    dw 103, 0                   ; 0x30 64-bit TSS (base filled in)
+    db 0, 0x89, 0, 0
+    dd 0, 0
+gdt_end:
+gdt_desc:
+    dw gdt_end - gdt - 1
+    dd gdt
+idt_desc:
+    dw 256 * 16 - 1
+    dq IDT
+align 8
+tss: times 104 db 0
+
+align 8
+resume:        dq 0
+pf_fix:        dq 0
+last_vec:      dq -1
+last_err:      dq 0
+last_rip:      dq 0
+last_cr2:      dq 0
+last_rsp:      dq 0
+saved_rsp:     dq 0
+gp_cs:         dq 0
+pf_user_err:   dq 0
+ticks:         dq 0
+user_cs:       dq 0
+user_failed:   dq 0
+user_ticked:   dq 0
+sys_rax:       dq 0
+sys_cs:        dq 0
+sys_rsp:       dq 0
+hexdigits: db "0123456789abcdef"
+msg_hello:      db "LM: long mode", 13, 10, 0
+msg_de:         db "LM: #DE ok", 13, 10, 0
+msg_gp:         db "LM: non-canonical #GP on IST1 ok", 13, 10, 0
+msg_paging:     db "LM: paging, 2M page, #PF, WP, NX ok", 13, 10, 0
+msg_pit:        db "LM: PIT IRQ0 wakes HLT ok", 13, 10, 0
+msg_user:       db "LM: ring 3, #GP, user #PF, INT 0x80 on RSP0 ok", 13, 10, 0
+msg_user_tick:  db "LM: PIT IRQ0 in ring 3 ok", 13, 10, 0
+msg_unexpected: db "KERNEL-RESULT: FAIL unexpected exception ", 0
+msg_ok:         db "KERNEL-RESULT: OK", 13, 10, 0
+end:
+%if end - $$ > (KERNEL_SECTORS + 1) * 512
+%error "kernel larger than the loader loads"
+%endif
+times (KERNEL_SECTORS + 1) * 512 - ($ - $$) db 0
