@@ -155,6 +155,7 @@ static int64_t do_fork(CPUX86State *env, uint64_t flags, uint64_t newsp, uint64_
         /* child: only this thread survives the fork */
         thread_count = 1;
         thread_ts->tid = (pid_t)syscall(SYS_gettid);
+        signal_fork_child(thread_ts);
         if (newsp) {
             env->regs[R_ESP] = newsp;
         }
@@ -206,6 +207,7 @@ _Noreturn void user_thread_exit(CPUX86State *env, int status)
         syscall(SYS_futex, g2h(ts->child_tidptr), FUTEX_WAKE, INT32_MAX, NULL, NULL, 0);
     }
     cpu_exec_unregister(cs);
+    signal_exit_thread(ts);
     thread_ts = NULL;
     /* The CPU and TaskState stay allocated: a signal handler racing with
      * the exit may still look at them. They are kept on a list so that

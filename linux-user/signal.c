@@ -13,7 +13,11 @@
  * The guest's blocked mask is emulated per thread; the host mask mirrors
  * it (so the kernel picks a thread that can take a process signal, and
  * sigtimedwait/signalfd work) except for the synchronous signals, which
- * the emulator must always see.
+ * the emulator must always see. When the kernel still picks a thread
+ * whose guest mask blocks a process-directed signal (a kill()ed SIGFPE,
+ * or a mask being changed), the handler passes it on to a thread that
+ * does not block it, or keeps it process-wide until one unblocks it.
+ * Only CPU faults ("forced", thread-directed) ignore the guest mask.
  *
  * Blocking system calls interrupted by a host signal return EINTR; the
  * CPU loop turns that into a restart or EINTR for the guest depending on
@@ -57,6 +61,16 @@ typedef struct TargetSigaction {
 
 static TargetSigaction sigact[TARGET_NSIG + 1];
 static pthread_mutex_t sigact_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* Every guest thread (pushed at creation, never removed: TaskStates are
+ * never freed), for routing process-directed signals from a handler. */
+static TaskState *thread_list;
+/* Process-directed signals every thread blocked when they came. Taken
+ * under shared_lock, a spinlock: handlers take it (they run with all
+ * other signals blocked), normal code only with host signals blocked. */
+static uint64_t shared_pending;
+static siginfo_t shared_info[TARGET_NSIG];
+static int shared_lock;
 
 static inline uint64_t sigbit(int sig)
 {
@@ -113,10 +127,48 @@ void signal_sync_host_mask(TaskState *ts)
 
 void signal_init_thread(TaskState *ts)
 {
+    TaskState *head = __atomic_load_n(&thread_list, __ATOMIC_ACQUIRE);
+
     /* An alternate stack for our own handler is not needed: host signals
      * run on the host thread's stack, never the guest's. */
     ts->altstack_flags = SS_DISABLE;
+    do {
+        ts->next_thread = head;
+    } while (!__atomic_compare_exchange_n(&thread_list, &head, ts, false, __ATOMIC_RELEASE,
+                                          __ATOMIC_ACQUIRE));
     signal_sync_host_mask(ts);
+}
+
+void signal_exit_thread(TaskState *ts)
+{
+    sigset_t all;
+
+    /* the kernel must pick another thread from now on */
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, NULL);
+    __atomic_store_n(&ts->exited, true, __ATOMIC_RELEASE);
+}
+
+void signal_fork_child(TaskState *ts)
+{
+    /* the child is this one thread, with no signal pending */
+    ts->next_thread = NULL;
+    thread_list = ts;
+    ts->pending = ts->forced = 0;
+    shared_pending = 0;
+    shared_lock = 0;
+}
+
+static void shared_lock_take(void)
+{
+    while (__atomic_exchange_n(&shared_lock, 1, __ATOMIC_ACQUIRE)) {
+        /* the holder is another thread, and never long */
+    }
+}
+
+static void shared_lock_release(void)
+{
+    __atomic_store_n(&shared_lock, 0, __ATOMIC_RELEASE);
 }
 
 _Noreturn void user_die_by_signal(int sig)
@@ -156,6 +208,74 @@ static void queue_signal(TaskState *ts, int sig, const siginfo_t *info)
     if (ts->cs) {
         cpu_exit(ts->cs);
     }
+}
+
+/* A CPU fault of this thread: delivered whatever the mask says. */
+static void queue_forced_signal(TaskState *ts, int sig, const siginfo_t *info)
+{
+    __atomic_or_fetch(&ts->forced, sigbit(sig), __ATOMIC_SEQ_CST);
+    queue_signal(ts, sig, info);
+}
+
+/*
+ * In a host handler: a process-directed signal that the receiving thread
+ * (self, NULL when it is exiting) blocks for the guest. Hand it to a
+ * thread that does not, keeping its siginfo (rt_tgsigqueueinfo within
+ * our own process accepts any si_code); else keep it process-wide.
+ */
+static void route_process_signal(TaskState *self, int sig, const siginfo_t *info)
+{
+    pid_t pid = getpid();
+    siginfo_t copy = *info;
+
+    for (TaskState *t = __atomic_load_n(&thread_list, __ATOMIC_ACQUIRE); t; t = t->next_thread) {
+        if (t == self || __atomic_load_n(&t->exited, __ATOMIC_ACQUIRE) ||
+            (t->sigmask & sigbit(sig))) {
+            continue;
+        }
+        if (syscall(SYS_rt_tgsigqueueinfo, pid, t->tid, sig, &copy) == 0) {
+            return;
+        }
+    }
+    shared_lock_take();
+    shared_info[sig - 1] = *info;
+    __atomic_or_fetch(&shared_pending, sigbit(sig), __ATOMIC_SEQ_CST);
+    shared_lock_release();
+    /* a thread that unblocked it meanwhile looks at it now */
+    for (TaskState *t = __atomic_load_n(&thread_list, __ATOMIC_ACQUIRE); t; t = t->next_thread) {
+        if (!__atomic_load_n(&t->exited, __ATOMIC_ACQUIRE) && !(t->sigmask & sigbit(sig))) {
+            t->signal_pending = 1;
+            if (t->cs) {
+                cpu_exit(t->cs);
+            }
+        }
+    }
+}
+
+/* Move the process-wide signals in wanted (those this thread does not
+ * block, or waits for) into its own pending set. */
+static void claim_shared_signals(TaskState *ts, uint64_t wanted)
+{
+    uint64_t want = __atomic_load_n(&shared_pending, __ATOMIC_ACQUIRE) & wanted;
+    sigset_t all, old;
+
+    if (!want) {
+        return;
+    }
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &old);
+    shared_lock_take();
+    want = shared_pending & wanted;
+    while (want) {
+        int sig = __builtin_ctzll(want) + 1;
+        want &= ~sigbit(sig);
+        ts->pending_info[sig - 1] = shared_info[sig - 1];
+        __atomic_or_fetch(&ts->pending, sigbit(sig), __ATOMIC_SEQ_CST);
+        __atomic_and_fetch(&shared_pending, ~sigbit(sig), __ATOMIC_SEQ_CST);
+        ts->signal_pending = 1;
+    }
+    shared_lock_release();
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
 }
 
 static void host_signal_handler(int sig, siginfo_t *info, void *puc)
@@ -198,14 +318,18 @@ static void host_signal_handler(int sig, siginfo_t *info, void *puc)
         /* the host fault is the guest's: same vector and error code */
         ts->trapno = (uint64_t)uc->uc_mcontext.gregs[REG_TRAPNO];
         ts->trap_err = (uint64_t)uc->uc_mcontext.gregs[REG_ERR];
-        queue_signal(ts, sig, &gi);
+        queue_forced_signal(ts, sig, &gi);
         cs->exception_index = EXCP_INTERRUPT;
         /* leave the handler through the CPU loop with the mask it had */
         pthread_sigmask(SIG_SETMASK, &uc->uc_sigmask, NULL);
         cpu_loop_exit(cs);
     }
-    if (ts) {
+    if (ts && !ts->exited && (!(ts->sigmask & sigbit(sig)) || info->si_code == SI_TKILL)) {
+        /* ours: unblocked, or sent to this very thread (then it waits
+         * here until the thread unblocks it) */
         queue_signal(ts, sig, info);
+    } else {
+        route_process_signal(ts, sig, info);
     }
     {
         /* about to enter a blocking call for the guest: do not start it
@@ -257,7 +381,7 @@ void queue_guest_signal(CPUX86State *env, int sig, int code, uint64_t addr)
     si.si_signo = sig;
     si.si_code = code;
     si.si_addr = (void *)(uintptr_t)addr;
-    queue_signal(thread_ts, sig, &si);
+    queue_forced_signal(thread_ts, sig, &si);
 }
 
 /* ---- the signal frame ---- */
@@ -503,7 +627,8 @@ int64_t do_rt_sigreturn(CPUX86State *env)
 }
 
 /* Deliver one signal; returns true when a guest handler was set up. */
-static bool deliver_signal(CPUX86State *env, TaskState *ts, int sig, uint64_t saved_mask)
+static bool deliver_signal(CPUX86State *env, TaskState *ts, int sig, bool forced,
+                           uint64_t saved_mask)
 {
     TargetSigaction ka;
     siginfo_t info = ts->pending_info[sig - 1];
@@ -518,12 +643,12 @@ static bool deliver_signal(CPUX86State *env, TaskState *ts, int sig, uint64_t sa
     if (log_enabled(LOG_INT)) {
         log_printf("linux-user: signal %d at rip 0x%llx\n", sig, (unsigned long long)env->eip);
     }
-    if (ka.handler == TARGET_SIG_IGN && !(sigbit(sig) & SYNC_SIGNALS)) {
+    if (ka.handler == TARGET_SIG_IGN && !forced) {
         return false;
     }
     if (ka.handler == TARGET_SIG_DFL || ka.handler == TARGET_SIG_IGN) {
         int act = default_action_terminates(sig);
-        if (act == 1 || (sigbit(sig) & SYNC_SIGNALS)) {
+        if (act == 1 || forced) {
             user_die_by_signal(sig);
         }
         if (act == 2) {
@@ -582,20 +707,24 @@ void process_pending_signals(CPUX86State *env)
     }
     saved_mask = ts->in_sigsuspend ? ts->sigsuspend_mask : ts->sigmask;
     while (ts->signal_pending) {
-        uint64_t ready;
+        uint64_t ready, forced;
         int sig;
+        bool is_forced;
 
         ts->signal_pending = 0;
-        ready = __atomic_load_n(&ts->pending, __ATOMIC_SEQ_CST) & ~(ts->sigmask & ~SYNC_SIGNALS);
+        claim_shared_signals(ts, ~ts->sigmask);
+        forced = __atomic_load_n(&ts->forced, __ATOMIC_SEQ_CST);
+        ready = __atomic_load_n(&ts->pending, __ATOMIC_SEQ_CST) & (~ts->sigmask | forced);
         if (!ready) {
             break;
         }
-        /* synchronous signals first */
-        sig = (ready & SYNC_SIGNALS) ? __builtin_ctzll(ready & SYNC_SIGNALS) + 1
-                                     : __builtin_ctzll(ready) + 1;
+        /* CPU faults first */
+        sig = (ready & forced) ? __builtin_ctzll(ready & forced) + 1 : __builtin_ctzll(ready) + 1;
+        is_forced = (forced & sigbit(sig)) != 0;
+        __atomic_and_fetch(&ts->forced, ~sigbit(sig), __ATOMIC_SEQ_CST);
         __atomic_and_fetch(&ts->pending, ~sigbit(sig), __ATOMIC_SEQ_CST);
         ts->signal_pending = 1;
-        if ((sigbit(sig) & SYNC_SIGNALS) && (ts->sigmask & sigbit(sig))) {
+        if (is_forced && (ts->sigmask & sigbit(sig))) {
             /* a fault with the signal blocked: the kernel forces default */
             user_die_by_signal(sig);
         }
@@ -616,7 +745,8 @@ void process_pending_signals(CPUX86State *env)
                 restart_ok = false;
             }
         }
-        if (deliver_signal(env, ts, sig, ts->in_sigsuspend ? ts->sigsuspend_mask : saved_mask)) {
+        if (deliver_signal(env, ts, sig, is_forced,
+                           ts->in_sigsuspend ? ts->sigsuspend_mask : saved_mask)) {
             handled = true;
             if (ts->in_sigsuspend) {
                 ts->in_sigsuspend = false;
@@ -788,6 +918,7 @@ static int64_t do_rt_sigsuspend(uint64_t mask_addr, uint64_t size)
     ts->sigsuspend_mask = ts->sigmask;
     ts->in_sigsuspend = true;
     ts->sigmask = mask;
+    claim_shared_signals(ts, ~mask);
     if (!(ts->pending & ~mask)) {
         sigemptyset(&hset);
         for (int sig = 1; sig <= TARGET_NSIG; sig++) {
@@ -813,7 +944,8 @@ static int64_t do_rt_sigpending(uint64_t set, uint64_t size)
         return -EINVAL;
     }
     sigpending(&host);
-    v = thread_ts->pending & thread_ts->sigmask;
+    v = (thread_ts->pending | __atomic_load_n(&shared_pending, __ATOMIC_ACQUIRE)) &
+        thread_ts->sigmask;
     for (int sig = 1; sig <= TARGET_NSIG; sig++) {
         if (sigismember(&host, sig) == 1) {
             v |= sigbit(sig);
@@ -839,6 +971,7 @@ static int64_t do_rt_sigtimedwait(uint64_t set_addr, uint64_t info, uint64_t ts_
         return -EFAULT;
     }
     set = *(uint64_t *)g2h(set_addr);
+    claim_shared_signals(ts, set);
     ready = ts->pending & set;
     if (ready) {
         /* already taken by our handler: hand it over */

@@ -158,7 +158,8 @@ typedef struct TaskState {
     pid_t tid;
     uint64_t child_tidptr;           /* CLONE_CHILD_CLEARTID */
     uint64_t sigmask;                /* the guest's blocked set (bit n-1 = signal n) */
-    uint64_t pending;                /* thread-directed signals not yet delivered */
+    uint64_t pending;                /* signals for this thread not yet delivered */
+    uint64_t forced;                 /* of those, CPU faults: the mask does not apply */
     siginfo_t pending_info[TARGET_NSIG];
     uint64_t sigsuspend_mask;        /* mask to restore after rt_sigsuspend */
     bool in_sigsuspend;
@@ -167,10 +168,18 @@ typedef struct TaskState {
     volatile int signal_pending;     /* something in pending to look at */
     uint64_t trapno, trap_err;       /* the last CPU fault, for sigcontext */
     struct TaskState *retired_next;  /* clone.c's list of exited threads */
+    struct TaskState *next_thread;   /* signal.c's list of every thread */
+    volatile bool exited;
 } TaskState;
 
 void signal_init(void);
+/* A new guest thread (or the first): its host mask, and the thread list
+ * process-directed signals are routed with. */
 void signal_init_thread(TaskState *ts);
+/* The calling guest thread ends: it takes no more signals. */
+void signal_exit_thread(TaskState *ts);
+/* In a fork child: the only thread, nothing pending. */
+void signal_fork_child(TaskState *ts);
 /* Deliver whatever is pending and unblocked to the guest. */
 void process_pending_signals(CPUX86State *env);
 /* Queue a synchronous guest signal for this thread (from a CPU exception). */

@@ -162,6 +162,7 @@ diff_prog faults "fault si_code/si_addr/trapno/err as natively (#GP is SI_KERNEL
 diff_prog smc-shared "code in shared memory changed by a child, a file alias, shm"
 diff_prog sigstate "async signals between chained TBs see the right pc" -O2
 diff_prog sigrace "signals just before read/poll/select/sigsuspend are not missed"
+diff_prog sigthread "process signals go to a thread that does not block them" -pthread
 
 echo "1..$n"
 exit $fail
