@@ -485,7 +485,16 @@ int elf_load_program(const LoadParams *lp, ImageInfo *info, char *err, size_t er
         }
         *vec++ = 0;
         memcpy(vec, auxv, sizeof(auxv));
+        _Static_assert(sizeof(auxv) <= sizeof(info->saved_auxv), "saved_auxv too small");
+        memcpy(info->saved_auxv, auxv, sizeof(auxv));
+        info->auxv_bytes = sizeof(auxv);
     }
+    /* the strings were pushed downwards: argv's, then envp's, above */
+    info->arg_start = lp->argc ? argv_addr[0] : execfn_addr;
+    info->arg_end = lp->argc ? argv_addr[lp->argc - 1] + strlen(lp->argv[lp->argc - 1]) + 1
+                             : info->arg_start;
+    info->env_start = envc ? envp_addr[0] : info->arg_end;
+    info->env_end = envc ? envp_addr[envc - 1] + strlen(lp->envp[envc - 1]) + 1 : info->env_start;
     info->start_stack = sb.sp;
     ret = 0;
 out:

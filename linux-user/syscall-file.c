@@ -68,15 +68,60 @@ static const char *host_path(const char *path, char *buf, size_t len)
     return path;
 }
 
-static int64_t open_proc_maps(void)
+/* Write guest memory [start, end) to fd; what is not readable ends it. */
+static int write_guest_range(int fd, uint64_t start, uint64_t end)
 {
-    int fd = memfd_create("maps", MFD_CLOEXEC);
-    int r;
+    for (uint64_t p = start; p < end;) {
+        uint64_t n = end - p;
+        ssize_t w;
+        if (!page_check_range(p, 1, PAGE_READ)) {
+            break;
+        }
+        if (n > TARGET_PAGE_SIZE - (p & (TARGET_PAGE_SIZE - 1))) {
+            n = TARGET_PAGE_SIZE - (p & (TARGET_PAGE_SIZE - 1));
+        }
+        w = write(fd, g2h(p), n);
+        if (w < 0) {
+            return -errno;
+        }
+        p += (uint64_t)w;
+    }
+    return 0;
+}
+
+/*
+ * The /proc/self files that must show the guest's view rather than the
+ * emulator's, as a file of their contents (a memfd). NULL-named: not one
+ * of them. maps: the guest's mappings only; auxv: the auxiliary vector
+ * the program started with; cmdline and environ: the strings of the
+ * initial stack, as the guest left them.
+ */
+static const char *const proc_self_files[] = { "maps", "auxv", "cmdline", "environ" };
+
+static int64_t open_proc_self(int which)
+{
+    int fd = memfd_create(proc_self_files[which], MFD_CLOEXEC);
+    int r = 0;
 
     if (fd < 0) {
         return -errno;
     }
-    r = mmap_write_proc_maps(fd);
+    switch (which) {
+    case 0:
+        r = mmap_write_proc_maps(fd);
+        break;
+    case 1:
+        if (write(fd, user_image.saved_auxv, user_image.auxv_bytes) < 0) {
+            r = -errno;
+        }
+        break;
+    case 2:
+        r = write_guest_range(fd, user_image.arg_start, user_image.arg_end);
+        break;
+    case 3:
+        r = write_guest_range(fd, user_image.env_start, user_image.env_end);
+        break;
+    }
     if (r < 0) {
         close(fd);
         return r;
@@ -93,12 +138,14 @@ static int64_t do_openat(int dirfd, uint64_t gpath, int flags, int mode)
     if (!path) {
         return -EFAULT;
     }
-    if (is_proc_self(path, "maps")) {
-        int64_t fd = open_proc_maps();
-        if (fd >= 0 && !(flags & O_CLOEXEC)) {
-            fcntl((int)fd, F_SETFD, 0);
+    for (int i = 0; i < (int)(sizeof(proc_self_files) / sizeof(proc_self_files[0])); i++) {
+        if (is_proc_self(path, proc_self_files[i])) {
+            int64_t fd = open_proc_self(i);
+            if (fd >= 0 && !(flags & O_CLOEXEC)) {
+                fcntl((int)fd, F_SETFD, 0);
+            }
+            return fd;
         }
-        return fd;
     }
     if (is_proc_self(path, "exe")) {
         path = user_opts.exe_path;

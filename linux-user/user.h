@@ -36,6 +36,12 @@ typedef struct ImageInfo {
     uint64_t start_stack; /* initial rsp (points at argc) */
     uint64_t execfn;     /* guest address of the AT_EXECFN string */
     bool exec_stack;     /* PT_GNU_STACK asked for an executable stack */
+    /* for /proc/self/cmdline and environ: where the strings are (the
+     * guest may rewrite them), and the auxv as given (the kernel keeps a
+     * copy for /proc/self/auxv too) */
+    uint64_t arg_start, arg_end, env_start, env_end;
+    uint64_t saved_auxv[2 * 24];
+    size_t auxv_bytes;
 } ImageInfo;
 
 /* elfload.c */

@@ -163,6 +163,7 @@ diff_prog smc-shared "code in shared memory changed by a child, a file alias, sh
 diff_prog sigstate "async signals between chained TBs see the right pc" -O2
 diff_prog sigrace "signals just before read/poll/select/sigsuspend are not missed"
 diff_prog sigthread "process signals go to a thread that does not block them" -pthread
+diff_prog procself "/proc/self/auxv, cmdline, environ show the guest's"
 
 echo "1..$n"
 exit $fail
