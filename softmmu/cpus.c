@@ -112,7 +112,9 @@ static MemoryListener cpus_memory_listener = {
 void cpus_add_cpu(CPUState *cs, CPUExecFunc exec)
 {
     if (nr_vcpus == 0) {
-        memory_listener_register(&cpus_memory_listener, &address_space_memory);
+        /* the CPU's own view (the PC's A20 wrap lives there), which
+         * also changes whenever the system memory does */
+        memory_listener_register(&cpus_memory_listener, cs->as ? cs->as : &address_space_memory);
     }
     if (nr_vcpus >= MAX_VCPUS) {
         abort(); /* the command line limits -smp long before this */

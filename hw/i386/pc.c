@@ -18,6 +18,15 @@
  * The CPU: created here, its INTR line raised by the master PIC; it
  * acknowledges through get_irq_vector, which runs pic_read_irq with the
  * big lock. A triple fault requests a machine reset.
+ *
+ * A20: the CPU sees memory through its own address space "cpu-memory", an
+ * alias of the system memory, so that the A20 gate masks CPU accesses only
+ * (DMA keeps using the system memory). The gate is open while port 0x92
+ * bit 1 or the i8042 output port bit 1 is set (the chipset ORs them);
+ * when both are clear, physical address bit 20 reads as 0: each odd MiB
+ * [2k+1 MiB, 2k+2 MiB) of the CPU's view becomes an alias of the even MiB
+ * below it (the "a20-wrap" regions, enabled only then). Turning them on or
+ * off is a memory map change, so the vCPU TLB is flushed (softmmu/cpus.c).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -64,6 +73,13 @@ struct PCMachineState {
     MemoryRegion bios, isa_bios;
     MemoryRegion port92_io;
     uint8_t port92;
+    /* A20 (see the top): the CPU's view and the wrap aliases */
+    MemoryRegion cpu_root, cpu_sysmem;
+    AddressSpace cpu_as;
+    MemoryRegion *a20_wrap;
+    unsigned nr_a20_wrap;
+    bool kbc_a20, a20_masked;
+    qemu_irq a20_line;
     X86CPU *cpu;
     qemu_irq cpu_intr, reset_line;
     qemu_irq *i8259;
@@ -145,6 +161,56 @@ static void pc_reset_line(void *opaque, int n, int level)
     }
 }
 
+/* ---- A20 ---- */
+
+#define A20_BIT (1ull << 20)
+
+/*
+ * Apply the gate: when it closes for the first time, build the wrap
+ * aliases over the low 4 GiB and the RAM above (one per odd MiB).
+ */
+static void pc_a20_update(PCMachineState *ms)
+{
+    bool masked = !(ms->port92 & 2) && !ms->kbc_a20;
+    MemoryRegion *sysmem = get_system_memory();
+
+    if (masked == ms->a20_masked || !ms->cpu) {
+        return;
+    }
+    ms->a20_masked = masked;
+    log_mask_printf(LOG_GUEST_ERROR, "pc: A20 %s\n", masked ? "masked (address bit 20 forced to 0)" : "enabled");
+    memory_region_transaction_begin();
+    if (masked && !ms->a20_wrap) {
+        uint64_t top = 0x100000000ull + ms->above_4g;
+
+        ms->nr_a20_wrap = top / (2 * A20_BIT);
+        ms->a20_wrap = calloc(ms->nr_a20_wrap, sizeof(MemoryRegion));
+        if (!ms->a20_wrap) {
+            abort();
+        }
+        for (unsigned i = 0; i < ms->nr_a20_wrap; i++) {
+            uint64_t base = (uint64_t)i * 2 * A20_BIT;
+
+            memory_region_init_alias(&ms->a20_wrap[i], NULL, "a20-wrap", sysmem, base, A20_BIT);
+            memory_region_add_subregion_overlap(&ms->cpu_root, base + A20_BIT, &ms->a20_wrap[i], 1);
+        }
+    } else {
+        for (unsigned i = 0; i < ms->nr_a20_wrap; i++) {
+            memory_region_set_enabled(&ms->a20_wrap[i], masked);
+        }
+    }
+    memory_region_transaction_commit();
+}
+
+/* the i8042's A20 output (level 1: gate open) */
+static void pc_kbc_a20(void *opaque, int n, int level)
+{
+    PCMachineState *ms = opaque;
+
+    ms->kbc_a20 = level != 0;
+    pc_a20_update(ms);
+}
+
 /* ---- port 0x92: system control port A ---- */
 
 static uint64_t port92_read(void *opaque, hwaddr addr, unsigned size)
@@ -158,12 +224,9 @@ static void port92_write(void *opaque, hwaddr addr, uint64_t val, unsigned size)
     PCMachineState *ms = opaque;
     uint8_t old = ms->port92;
 
-    /* bit 1: A20 gate. The CPU has no A20 mask; SeaBIOS enables A20 at
-     * once, so only a guest that turns it off sees the difference. */
-    if (!(val & 2) && (old & 2)) {
-        log_mask_printf(LOG_UNIMP, "pc: A20 disabled through port 0x92 (not modelled)\n");
-    }
+    /* bit 1: fast A20 gate (ORed with the i8042's) */
     ms->port92 = val & ~1u;
+    pc_a20_update(ms);
     /* bit 0: fast reset on a 0 -> 1 transition */
     if ((val & 1) && !(old & 1)) {
         qemu_system_reset_request();
@@ -380,6 +443,11 @@ static void pc_create_i8042(PCMachineState *ms)
         if (qdev_gpio_out_count(DEVICE(kbd), "reset") > 0) {
             qdev_connect_gpio_out_named(DEVICE(kbd), "reset", 0, ms->reset_line);
         }
+        /* its A20 output, ORed with port 0x92's */
+        if (qdev_gpio_out_count(DEVICE(kbd), "a20") > 0) {
+            ms->a20_line = qemu_allocate_irq(pc_kbc_a20, ms, 0);
+            qdev_connect_gpio_out_named(DEVICE(kbd), "a20", 0, ms->a20_line);
+        }
         return;
     }
     log_mask_printf(LOG_UNIMP, "pc: no i8042 model built in\n");
@@ -396,8 +464,10 @@ void pc_machine_reset(void *opaque)
 {
     PCMachineState *ms = opaque;
 
-    qdev_reset_all_devices();
     ms->port92 = 0;
+    ms->kbc_a20 = true; /* the i8042 reset raises its A20 output */
+    qdev_reset_all_devices();
+    pc_a20_update(ms);
     pc_cmos_init(ms); /* the CMOS is battery-backed; re-assert what the board owns */
     if (ms->cpu) {
         CPUState *cs = &ms->cpu->parent;
@@ -458,7 +528,12 @@ PCMachineState *pc_init(const PCMachineConfig *cfg, Error **errp)
     if (cfg->has_cpu) {
         tcg_exec_init(CODE_CACHE_SIZE, false);
         ms->cpu = x86_cpu_new(0);
-        tlb_init(&ms->cpu->parent, &address_space_memory);
+        memory_region_init(&ms->cpu_root, NULL, "cpu-memory", UINT64_MAX);
+        memory_region_init_alias(&ms->cpu_sysmem, NULL, "cpu-system", sysmem, 0, UINT64_MAX);
+        memory_region_add_subregion(&ms->cpu_root, 0, &ms->cpu_sysmem);
+        address_space_init(&ms->cpu_as, &ms->cpu_root, "cpu-memory");
+        ms->kbc_a20 = true;
+        tlb_init(&ms->cpu->parent, &ms->cpu_as);
         ms->cpu->get_irq_vector = pc_get_irq_vector;
         x86_triple_fault_hook = pc_triple_fault;
         ms->cpu_intr = qemu_allocate_irq(pc_cpu_intr, ms, 0);
