@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -443,7 +444,12 @@ int main(int argc, char **argv)
 
     {
         const char *path = argv[optind_];
+        const char *base = strrchr(path, '/');
         int gargc = argc - optind_;
+
+        /* the name execve gives a process (/proc/self/comm, ps): the
+         * program's file name, even for a #! script, not ours */
+        prctl(PR_SET_NAME, base ? base + 1 : path, 0, 0, 0);
         char **gargv = calloc(gargc + 1, sizeof(char *));
         for (int i = 0; i < gargc; i++) {
             gargv[i] = argv[optind_ + i];

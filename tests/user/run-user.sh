@@ -165,5 +165,14 @@ diff_prog sigrace "signals just before read/poll/select/sigsuspend are not misse
 diff_prog sigthread "process signals go to a thread that does not block them" -pthread
 diff_prog procself "/proc/self/auxv, cmdline, environ show the guest's"
 
+# the process name (/proc/self/comm, what ps shows) is the program's
+printf '#!/bin/sh\ncat /proc/$$/comm\n' >"$T/myscript.sh"; chmod +x "$T/myscript.sh"
+out=$("$TERN" /bin/cat /proc/self/comm 2>&1)
+check "comm of a program is its name ($out)" [ "$out" = cat ]
+out=$("$TERN" "$T/myscript.sh" 2>&1)
+check "comm of a #! script is the script's name ($out)" [ "$out" = myscript.sh ]
+out=$("$TERN" /bin/busybox sh -c 'exec /bin/cat /proc/self/comm' 2>&1)
+check "comm after execve ($out)" [ "$out" = cat ]
+
 echo "1..$n"
 exit $fail
