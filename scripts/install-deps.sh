@@ -27,6 +27,7 @@ packages=(
     nasm                   # tests/tcg assembly programs
     qemu-user qemu-system-x86 qemu-utils   # oracles and benchmark baselines
     seabios                # BIOS for the PC emulator
+    acpica-tools           # iasl: tests/unit/test-acpi disassembles and recompiles our ACPI tables
     busybox-static         # make run demo, functional-test initramfs
     cpio                   # building initramfs images
     xorriso e2fsprogs      # ISO and ext2 images for functional tests
