@@ -668,12 +668,12 @@ int main(int argc, char **argv)
         }
     }
     for (int i = 0; i < o.nr_serial; i++) {
-        char label[16];
+        char label[32];
         snprintf(label, sizeof(label), "serial%d", i);
         o.pc.serial[i] = open_chardev("-serial", label, o.serial[i]);
     }
     for (int i = 0; i < o.nr_monitor; i++) {
-        char label[16];
+        char label[32];
         snprintf(label, sizeof(label), "monitor%d", i);
         Chardev *chr;
         if (!strncmp(o.monitor[i], "mon:", 4)) {
