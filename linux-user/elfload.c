@@ -29,6 +29,8 @@
  * follows it. Only a hint: if it is taken the host picks. */
 #define PIE_LOAD_HINT 0x555555554000ull
 
+#define STACK_GUARD_GAP (256 * TARGET_PAGE_SIZE)
+
 #ifndef AT_MINSIGSTKSZ
 #define AT_MINSIGSTKSZ 51
 #endif
@@ -398,13 +400,20 @@ int elf_load_program(const LoadParams *lp, ImageInfo *info, char *err, size_t er
         info->start_pc = interp.entry;
     }
 
-    /* The stack. */
-    stack = target_mmap(0, stack_size, PROT_READ | PROT_WRITE | (info->exec_stack ? PROT_EXEC : 0),
+    /* The stack, with a guard gap below it like the kernel's (256 pages):
+     * kept PROT_NONE on the host and not the guest's, so an overflow is
+     * a SEGV_MAPERR there rather than a write into whatever the host put
+     * next to the stack. */
+    stack = target_mmap(0, stack_size + STACK_GUARD_GAP,
+                        PROT_READ | PROT_WRITE | (info->exec_stack ? PROT_EXEC : 0),
                         MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_STACK, -1, 0);
     if (stack < 0) {
         fail(err, errlen, "cannot allocate the stack: %s", strerror((int)-stack));
         goto out;
     }
+    mprotect(g2h(stack), STACK_GUARD_GAP, PROT_NONE);
+    page_set_flags(stack, stack + STACK_GUARD_GAP, 0);
+    stack += STACK_GUARD_GAP;
     info->stack_limit = stack;
     info->stack_top = stack + stack_size;
     mmap_set_stack_range(stack, stack + stack_size);
