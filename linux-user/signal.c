@@ -498,6 +498,28 @@ static int default_action_terminates(int sig)
     }
 }
 
+/*
+ * The default action of SIGTSTP/SIGTTIN/SIGTTOU: let the kernel stop us
+ * with that very signal (the parent's waitpid sees WSTOPSIG = sig, and
+ * the kernel applies its orphaned process group rule), then take the
+ * signal back once continued.
+ */
+static void stop_by_signal(int sig)
+{
+    struct sigaction dfl, old;
+    sigset_t set, oldset;
+
+    memset(&dfl, 0, sizeof(dfl));
+    dfl.sa_handler = SIG_DFL;
+    sigaction(sig, &dfl, &old);
+    sigemptyset(&set);
+    sigaddset(&set, sig);
+    pthread_sigmask(SIG_UNBLOCK, &set, &oldset);
+    raise(sig);
+    pthread_sigmask(SIG_SETMASK, &oldset, NULL);
+    sigaction(sig, &old, NULL);
+}
+
 /* Build the frame and point the CPU at the handler. */
 static void setup_rt_frame(CPUX86State *env, TaskState *ts, int sig, const TargetSigaction *ka,
                            const siginfo_t *info, uint64_t saved_mask)
@@ -652,7 +674,7 @@ static bool deliver_signal(CPUX86State *env, TaskState *ts, int sig, bool forced
             user_die_by_signal(sig);
         }
         if (act == 2) {
-            kill(getpid(), SIGSTOP);
+            stop_by_signal(sig);
         }
         return false;
     }
