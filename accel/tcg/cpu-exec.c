@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "tcg/tcg-op.h"
 #include "util/log.h"
 #ifndef CONFIG_USER_ONLY
 #include "exec/cputlb.h"
@@ -223,6 +224,72 @@ const void *helper_lookup_tb_ptr(void *env)
         return tcg_ctx->code_gen_epilogue;
     }
     return tb->tc_ptr;
+}
+
+/*
+ * The inline jump-cache probe of tb_gen_lookup_and_goto_ptr: the same test
+ * as tb_lookup's hit path, in generated code:
+ *     e = cs->tb_jmp_cache[tb_jmp_cache_hash(pc)], or tb_lookup_none if empty
+ *     d = (e->pc ^ pc) | (e->cs_base ^ cs_base) |
+ *         (e->flags:e->cflags ^ flags:cflags) | e->invalid
+ *     if d == 0: goto_ptr e->tc_ptr
+ *     else:      goto_ptr helper_lookup_tb_ptr(env)
+ * One branch: the compares are or-ed together, and an empty slot reads as
+ * a TB that never matches instead of needing its own test. cflags is the
+ * translating TB's: it equals curr_cflags() while that TB may run (a change
+ * of CF_PARALLEL flushes every TB). TBs with other cflags bits (CF_NO_CHAIN
+ * for -d exec, instruction counts) always use the helper, which keeps
+ * the rules of the execution loop. In system mode the jump cache is
+ * emptied on every TLB flush, so a hit is as valid as the helper's.
+ */
+static const TranslationBlock tb_lookup_none = { .pc = 0, .invalid = true };
+
+_Static_assert(offsetof(TranslationBlock, cflags) == offsetof(TranslationBlock, flags) + 4,
+               "the probe compares flags and cflags as one 64-bit word");
+
+void tb_gen_lookup_and_goto_ptr(const TranslationBlock *tb, TCGv_i64 pc, TCGv_i64 cs_base,
+                                TCGv_i32 flags)
+{
+    CPUState *cs = current_cpu;
+    TCGv_ptr env = tcg_ctx->env;
+    TCGv_ptr p = tcg_temp_new_ptr();
+
+    if (cs && !(tb->cflags & ~(uint32_t)CF_PARALLEL)) {
+        intptr_t jc_ofs = (intptr_t)((char *)cs->tb_jmp_cache - (char *)cs->env_ptr);
+        TCGLabel *slow = gen_new_label();
+        TCGv_i64 h = tcg_temp_new_i64(), t = tcg_temp_new_i64(), d = tcg_temp_new_i64();
+        TCGv_i64 k = tcg_temp_new_i64();
+        TCGv_ptr e = tcg_temp_new_ptr();
+        TCGv_i64 e64 = tcgv_ptr_as_i64(e);
+
+        tcg_gen_shri_i64(h, pc, 2);
+        tcg_gen_shri_i64(t, pc, 2 + TB_JMP_CACHE_BITS);
+        tcg_gen_xor_i64(h, h, t);
+        tcg_gen_andi_i64(h, h, TB_JMP_CACHE_SIZE - 1);
+        tcg_gen_shli_i64(h, h, 3);
+        tcg_gen_add_ptr(e, env, temp_tcgv_ptr(tcgv_i64_temp(h)));
+        tcg_gen_ld_ptr(e, e, jc_ofs);
+        tcg_gen_movcond_i64(TCG_COND_EQ, e64, e64, tcg_constant_i64(0),
+                            tcg_constant_i64((int64_t)(uintptr_t)&tb_lookup_none), e64);
+        tcg_gen_ld_i64(d, e, (intptr_t)offsetof(TranslationBlock, pc));
+        tcg_gen_xor_i64(d, d, pc);
+        tcg_gen_ld_i64(t, e, (intptr_t)offsetof(TranslationBlock, cs_base));
+        tcg_gen_xor_i64(t, t, cs_base);
+        tcg_gen_or_i64(d, d, t);
+        tcg_gen_ld_i64(t, e, (intptr_t)offsetof(TranslationBlock, flags));
+        tcg_gen_xori_i64(t, t, (int64_t)((uint64_t)tb->cflags << 32));
+        tcg_gen_extu_i32_i64(k, flags);
+        tcg_gen_xor_i64(t, t, k);
+        tcg_gen_or_i64(d, d, t);
+        tcg_gen_ld8u_i64(t, e, (intptr_t)offsetof(TranslationBlock, invalid));
+        tcg_gen_or_i64(d, d, t);
+        tcg_gen_ld_ptr(p, e, (intptr_t)offsetof(TranslationBlock, tc_ptr));
+        tcg_gen_brcondi_i64(TCG_COND_NE, d, 0, slow);
+        tcg_gen_goto_ptr(p);
+        gen_set_label(slow);
+    }
+    tcg_gen_call(helper_lookup_tb_ptr, TCG_CALL_NO_WG, tcgvp(p), tcgvp(env));
+    tcg_gen_goto_ptr(p);
 }
 
 static TranslationBlock *tb_find(CPUState *cs, uint32_t cflags)

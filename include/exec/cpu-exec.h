@@ -81,6 +81,17 @@ uint64_t translator_ldq(CPUState *cs, uint64_t pc);
  * TB for the CPU's current state, or the epilogue (exit) if there is none.
  */
 const void *helper_lookup_tb_ptr(void *env);
+/*
+ * Emit an indirect exit from the TB being translated (tb) to the TB for
+ * the CPU's new state, whose key the target passes as IR values: pc,
+ * cs_base and flags as get_tb_cpu_state would return them at this point
+ * (constants where the translator knows them). The generated code probes
+ * the CPU's jump cache inline and jumps straight to a TB there whose key
+ * matches (with tb's cflags) and that is valid; anything else goes
+ * through helper_lookup_tb_ptr. Ends the TB (like goto_ptr).
+ */
+void tb_gen_lookup_and_goto_ptr(const TranslationBlock *tb, TCGv_i64 pc, TCGv_i64 cs_base,
+                                TCGv_i32 flags);
 
 
 /* In linux-user the guest's address space starts at guest_base. */

@@ -5,8 +5,8 @@
  * the real TLB slow paths (accel/tcg/cputlb.c) and the real memory API.
  *
  * Fake MMU: virtual VBASE + p maps to physical p (RAM at 0, MMIO at
- * MMIO_PHYS), except the page HOLE; any other address faults (exception
- * 14) in tlb_fill.
+ * MMIO_PHYS), except the page HOLE; TARGET_PC's page maps to itself; any
+ * other address faults (exception 14) in tlb_fill.
  *
  * Two kinds of TLB state:
  *  - hand-built tables: cs->tlb_fast[m].table is pointed at entries this
@@ -22,6 +22,10 @@
  *    with the insn_start data restore_state_to_opc receives, and the
  *    globals written before it), page-crossing accesses, and values held
  *    in call-clobbered host registers surviving slow-path calls.
+ * Also the indirect-jump exit (tb_gen_lookup_and_goto_ptr): its inline
+ * jump-cache probe enters a cached TB only when the whole key matches and
+ * the TB is valid, else the helper and the loop take over (told apart by
+ * counting get_tb_cpu_state calls and translations).
  * Everything runs first on the x86-64 backend, then on TCI.
  */
 #include <stddef.h>
@@ -49,6 +53,9 @@ extern const TCGBackend *tcg_backend;
 #define HAND_PAGE 0x70000000ull /* in hand-built tables only: faults otherwise */
 #define FAULT_ADDR 0x50000000ull
 #define HOLE (VBASE + 0x91000) /* an unmapped page inside the mapping */
+/* another code page, mapped 1:1 so that its virtual and ram addresses
+ * agree (tb_invalidate_phys_range compares the TB's pc with the range) */
+#define TARGET_PC 0x81000ull
 #define EXCP_PF 14
 #define EXCP_AC 17
 #define NREGS 4
@@ -60,7 +67,8 @@ typedef struct FakeEnv {
     uint64_t out[NOUT];   /* results stored by the programs */
     uint64_t in[NLIVE];   /* inputs for the register-pressure test */
     uint64_t pc;
-    uint32_t tb_id; /* TB flags: every run gets its own TB */
+    uint64_t cs_base;
+    uint32_t tb_id; /* TB flags: every run() gets its own TB */
     uint64_t restored[2]; /* the insn_start words of the last restore */
     int nb_restores;
 } FakeEnv;
@@ -72,6 +80,7 @@ typedef struct FakeCPU {
 
 static FakeCPU cpu;
 static int data_fills;
+static int nb_get_state, nb_translations;
 static MemoryRegion ram, mmio;
 static uint8_t *ram_host;
 static uint8_t shadow[2][3 * 4096] __attribute__((aligned(4096)));
@@ -86,6 +95,10 @@ static bool fake_tlb_fill(CPUState *cs, uint64_t addr, int size, int access_type
 {
     if (access_type != MMU_INST_FETCH) {
         data_fills++;
+    }
+    if ((addr & TARGET_PAGE_MASK) == TARGET_PC) {
+        tlb_set_page(cs, addr, addr, PAGE_READ | PAGE_EXEC, mmu_idx, TARGET_PAGE_SIZE, false);
+        return true;
     }
     if (addr < VBASE || addr >= VBASE + VSIZE ||
         (addr & TARGET_PAGE_MASK) == HOLE) {
@@ -120,17 +133,22 @@ static void fake_get_tb_cpu_state(CPUState *cs, uint64_t *pc, uint64_t *cs_base,
 {
     FakeEnv *env = cs->env_ptr;
 
+    nb_get_state++;
     *pc = env->pc;
-    *cs_base = 0;
+    *cs_base = env->cs_base;
     *flags = env->tb_id;
 }
 
-/* The program: insn k of cur_len is emitted by cur_prog(k). */
+/* The program: insn k of cur_len is emitted by cur_prog(k); one that ends
+ * the TB itself sets prog_ended. The code at TARGET_PC is target_prog. */
 typedef void (*GenInsn)(int k);
 static GenInsn cur_prog;
 static int cur_len;
+static bool prog_ended;
+static DisasContextBase *cur_db;
 static bool globals_ready;
-static TCGv_i64 g_regs[NREGS];
+static TCGv_i64 g_regs[NREGS], g_pc;
+static void target_prog(int k);
 
 static void fake_done(void *env)
 {
@@ -153,15 +171,27 @@ static void fake_translate_insn(DisasContextBase *db, CPUState *cs)
 {
     /* one code byte per insn: registers the code page with the TB */
     translator_ldub(cs, db->pc_next);
-    cur_prog(db->num_insns - 1);
-    db->pc_next++;
-    if (db->num_insns >= cur_len) {
+    prog_ended = false;
+    if (db->pc_first == TARGET_PC) {
+        target_prog(db->num_insns - 1);
         db->is_jmp = DISAS_TARGET_0;
+    } else {
+        cur_prog(db->num_insns - 1);
+        if (db->num_insns >= cur_len) {
+            db->is_jmp = DISAS_TARGET_0;
+        }
+    }
+    db->pc_next++;
+    if (prog_ended) {
+        db->is_jmp = DISAS_NORETURN;
     }
 }
 
 static void fake_tb_stop(DisasContextBase *db, CPUState *cs)
 {
+    if (db->is_jmp == DISAS_NORETURN) {
+        return;
+    }
     tcg_gen_call(fake_done, 0, NULL, tcgvp(tcg_ctx->env));
     tcg_gen_exit_tb(NULL, 0);
 }
@@ -184,8 +214,11 @@ static void fake_translate(CPUState *cs, TranslationBlock *tb, int max_insns)
             g_regs[i] = tcg_global_mem_new_i64(tcg_ctx->env,
                                                (intptr_t)offsetof(FakeEnv, regs[i]), names[i]);
         }
+        g_pc = tcg_global_mem_new_i64(tcg_ctx->env, (intptr_t)offsetof(FakeEnv, pc), "pc");
         globals_ready = true;
     }
+    nb_translations++;
+    cur_db = &db;
     translator_loop(cs, tb, max_insns, &fake_ops, &db,
                     (intptr_t)((char *)&cs->exit_request - (char *)cs->env_ptr));
 }
@@ -206,7 +239,8 @@ static int run(GenInsn prog, int len)
     cur_prog = prog;
     cur_len = len;
     cpu.env.pc = CODE_PC;
-    cpu.env.tb_id++;
+    static uint32_t run_id;
+    cpu.env.tb_id = ++run_id;
     cpu.env.nb_restores = 0;
     return cpu_exec(&cpu.cs);
 }
@@ -854,6 +888,116 @@ static void test_pressure(void)
            "%s: %d values live across slow-path calls survive", backend_name, NLIVE);
 }
 
+/* --- indirect jumps: tb_gen_lookup_and_goto_ptr ---------------------------- */
+
+/* at TARGET_PC: record the TB's key and count the visits */
+static void target_prog(int k)
+{
+    TCGv_i64 t = tcg_temp_new_i64();
+
+    (void)k;
+    tcg_gen_movi_i64(t, (int64_t)cur_db->tb->flags);
+    tcg_gen_st_i64(t, tcg_ctx->env, (intptr_t)offsetof(FakeEnv, out[20]));
+    tcg_gen_movi_i64(t, (int64_t)cur_db->tb->cs_base);
+    tcg_gen_st_i64(t, tcg_ctx->env, (intptr_t)offsetof(FakeEnv, out[21]));
+    tcg_gen_ld_i64(t, tcg_ctx->env, (intptr_t)offsetof(FakeEnv, out[22]));
+    tcg_gen_addi_i64(t, t, 1);
+    tcg_gen_st_i64(t, tcg_ctx->env, (intptr_t)offsetof(FakeEnv, out[22]));
+}
+
+/* The state the jumping TB sets before its indirect jump to TARGET_PC
+ * (-1: leave it). */
+static int64_t jump_flags = -1, jump_cs_base = -1;
+
+static void gen_jump_prog(int k)
+{
+    TCGv_i64 csb = tcg_temp_new_i64();
+    TCGv_i32 fl = tcg_temp_new_i32();
+
+    (void)k;
+    tcg_gen_movi_i64(g_pc, (int64_t)TARGET_PC);
+    if (jump_flags >= 0) {
+        tcg_gen_st_i32(tcg_constant_i32((int32_t)jump_flags), tcg_ctx->env,
+                       (intptr_t)offsetof(FakeEnv, tb_id));
+    }
+    if (jump_cs_base >= 0) {
+        tcg_gen_st_i64(tcg_constant_i64(jump_cs_base), tcg_ctx->env,
+                       (intptr_t)offsetof(FakeEnv, cs_base));
+    }
+    tcg_gen_ld_i64(csb, tcg_ctx->env, (intptr_t)offsetof(FakeEnv, cs_base));
+    tcg_gen_ld_i32(fl, tcg_ctx->env, (intptr_t)offsetof(FakeEnv, tb_id));
+    tb_gen_lookup_and_goto_ptr(cur_db->tb, g_pc, csb, fl);
+    prog_ended = true;
+}
+
+/* Run the jumping TB with key (CODE_PC, cs_base 0, flags); the counters
+ * say how the jump went. */
+static int run_jump(uint32_t flags, int64_t set_flags, int64_t set_cs_base)
+{
+    int exc;
+
+    jump_flags = set_flags;
+    jump_cs_base = set_cs_base;
+    cur_prog = gen_jump_prog;
+    cur_len = 1;
+    cpu.env.pc = CODE_PC;
+    cpu.env.cs_base = 0;
+    cpu.env.tb_id = flags;
+    nb_get_state = nb_translations = 0;
+    cpu.env.out[20] = cpu.env.out[21] = 0xdead;
+    exc = cpu_exec(&cpu.cs);
+    if (exc != EXCP_HLT) {
+        tap_diag("%s: jump: exception %#x", backend_name, exc);
+    }
+    return exc;
+}
+
+static void test_indirect_jumps(void)
+{
+    uint32_t f = 0x40000000; /* far from run()'s ids */
+    ram_addr_t target_page = memory_region_get_ram_addr(&ram) + TARGET_PC;
+    int exc;
+
+    cpu.env.out[22] = 0;
+    exc = run_jump(f, -1, -1);
+    tap_ok(exc == EXCP_HLT && cpu.env.out[20] == f && cpu.env.out[22] == 1 &&
+               nb_translations == 2 && nb_get_state == 3,
+           "%s: an indirect jump to a TB not in the jump cache goes through the helper and the "
+           "loop (%d translations, %d state reads)",
+           backend_name, nb_translations, nb_get_state);
+    exc = run_jump(f, -1, -1);
+    tap_ok(exc == EXCP_HLT && cpu.env.out[20] == f && cpu.env.out[22] == 2 &&
+               nb_translations == 0 && nb_get_state == 1,
+           "%s: once it is there, the jump goes straight to it (%d state reads)", backend_name,
+           nb_get_state);
+
+    tb_invalidate_phys_range(target_page, target_page + TARGET_PAGE_SIZE);
+    exc = run_jump(f, -1, -1);
+    tap_ok(exc == EXCP_HLT && cpu.env.out[20] == f && cpu.env.out[22] == 3 &&
+               nb_translations == 1 && nb_get_state == 3,
+           "%s: an invalidated TB in the jump cache is not entered (%d translations)",
+           backend_name, nb_translations);
+    exc = run_jump(f, -1, -1);
+    tap_ok(exc == EXCP_HLT && cpu.env.out[22] == 4 && nb_translations == 0 && nb_get_state == 1,
+           "%s: its new translation is then found inline", backend_name);
+
+    /* the key is the state at the jump, not the jumping TB's */
+    exc = run_jump(f + 1, f, -1);
+    tap_ok(exc == EXCP_HLT && cpu.env.out[20] == f && cpu.env.out[22] == 5 &&
+               nb_translations == 1 && nb_get_state == 1,
+           "%s: flags written before the jump select the TB (a hit)", backend_name);
+    exc = run_jump(f + 2, f + 3, -1);
+    tap_ok(exc == EXCP_HLT && cpu.env.out[20] == f + 3 && cpu.env.out[22] == 6 &&
+               nb_translations == 2 && nb_get_state == 3,
+           "%s: a TB with other flags in the jump cache is not entered", backend_name);
+    run_jump(f, -1, -1); /* B(f) back in the jump cache */
+    exc = run_jump(f + 4, f, 0x10);
+    tap_ok(exc == EXCP_HLT && cpu.env.out[20] == f && cpu.env.out[21] == 0x10 &&
+               cpu.env.out[22] == 8 && nb_translations == 2 && nb_get_state == 3,
+           "%s: a TB with another cs_base in the jump cache is not entered", backend_name);
+    cpu.env.cs_base = 0;
+}
+
 static void run_all(void)
 {
     test_fast_loads();
@@ -868,6 +1012,7 @@ static void run_all(void)
     test_faults();
     test_crossing_real();
     test_pressure();
+    test_indirect_jumps();
 }
 
 int main(void)
