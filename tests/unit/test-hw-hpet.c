@@ -16,6 +16,7 @@
 static DeviceState *hpet;
 static int line_level[HPET_NUM_IRQS], line_raises[HPET_NUM_IRQS];
 static int legacy_level;
+static qemu_irq *lines;
 
 static void line_handler(void *opaque, int n, int level)
 {
@@ -197,7 +198,6 @@ static void test_vmstate(void)
 
 int main(void)
 {
-    qemu_irq *lines;
 
     isa_test_init(false);
     lines = qemu_allocate_irqs(line_handler, NULL, HPET_NUM_IRQS);
@@ -213,6 +213,8 @@ int main(void)
     test_legacy();
     test_32bit();
     test_vmstate();
+    /* the HPET is never touched again: its lines may go */
+    qemu_free_irqs(lines, HPET_NUM_IRQS);
     isa_test_finish();
     return tap_done();
 }
