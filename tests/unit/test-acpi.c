@@ -14,6 +14,7 @@
 
 #include "hw/acpi/aml-build.h"
 #include "hw/i386/acpi-build.h"
+#include "hw/nvram/fw_cfg.h"
 #include "tap.h"
 #include "util/main-loop.h"
 
@@ -294,6 +295,34 @@ static void test_loader(void)
     acpi_build_tables_free(&t);
 }
 
+/* The three files, as the firmware reads them through the fw_cfg ports. */
+static bool fw_cfg_file_is(FWCfgState *fw, const char *name, const uint8_t *want, size_t len)
+{
+    uint16_t key = fw_cfg_find_file(fw, name);
+    bool ok = key != FW_CFG_INVALID;
+
+    address_space_stw(&address_space_io, FW_CFG_IO_BASE, key, MEMTXATTRS_UNSPECIFIED, NULL);
+    for (size_t i = 0; ok && i < len; i++) {
+        ok = address_space_ldub(&address_space_io, FW_CFG_IO_BASE + 1, MEMTXATTRS_UNSPECIFIED,
+                                NULL) == want[i];
+    }
+    return ok;
+}
+
+static void test_fw_cfg(void)
+{
+    AcpiConfig cfg = test_config();
+    AcpiBuildTables t = acpi_build(&cfg);
+    FWCfgState *fw = fw_cfg_init_io_dma(FW_CFG_IO_BASE, FW_CFG_DMA_IO_BASE, NULL);
+
+    acpi_add_fw_cfg(&t, fw);
+    tap_ok(fw_cfg_file_is(fw, "etc/acpi/tables", t.tables, t.tables_len) &&
+               fw_cfg_file_is(fw, "etc/acpi/rsdp", t.rsdp, ACPI_RSDP_LEN) &&
+               fw_cfg_file_is(fw, "etc/table-loader", t.loader, t.loader_len),
+           "fw_cfg: etc/acpi/tables, etc/acpi/rsdp and etc/table-loader read back");
+    acpi_build_tables_free(&t);
+}
+
 /* ---- ACPICA ---- */
 
 static char *run(const char *cmd, int *status)
@@ -434,6 +463,7 @@ int main(void)
     test_aml();
     test_tables();
     test_loader();
+    test_fw_cfg();
     test_iasl();
     bql_unlock();
     return tap_done();
