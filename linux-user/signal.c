@@ -79,6 +79,38 @@ static inline uint64_t sigbit(int sig)
 
 static void host_signal_handler(int sig, siginfo_t *info, void *puc);
 
+/* The kernel's struct sigaction for rt_sigaction (8-byte mask). */
+typedef struct HostKernelSigaction {
+    void *handler;
+    unsigned long flags;
+    void *restorer;
+    uint64_t mask;
+} HostKernelSigaction;
+
+/*
+ * glibc's sigaction() refuses the two signals it keeps for itself (32 and
+ * 33: thread cancellation and set*id across threads). The guest's glibc
+ * uses them the same way (pthread_cancel, SIGEV_THREAD timers, setuid in
+ * a threaded program), and the emulator never does, so they are set with
+ * the raw system call: handler (NULL: SIG_DFL) with the flags, mask and
+ * restorer glibc gave our SIGSEGV handler.
+ */
+static void install_host_handler_raw(int sig, void *handler)
+{
+    HostKernelSigaction k;
+
+    if (syscall(SYS_rt_sigaction, SIGSEGV, NULL, &k, 8) < 0) {
+        return;
+    }
+    if (handler) {
+        k.handler = handler;
+    } else {
+        k.handler = SIG_DFL;
+        k.flags &= ~(unsigned long)SA_SIGINFO;
+    }
+    syscall(SYS_rt_sigaction, sig, &k, NULL, 8);
+}
+
 static void install_host_handler(int sig)
 {
     struct sigaction sa;
@@ -91,11 +123,25 @@ static void install_host_handler(int sig)
     sigfillset(&sa.sa_mask);
     sigdelset(&sa.sa_mask, SIGSEGV);
     sigdelset(&sa.sa_mask, SIGBUS);
-    sigaction(sig, &sa, NULL);
+    if (sigaction(sig, &sa, NULL) < 0 && sig != SIGSEGV) {
+        install_host_handler_raw(sig, (void *)host_signal_handler);
+    }
+}
+
+static void *signal_noop_thread(void *arg)
+{
+    return arg;
 }
 
 void signal_init(void)
 {
+    pthread_t th;
+
+    /* glibc installs its own handlers for 32 and 33 when the process
+     * creates its first thread: have that done now, before ours */
+    if (pthread_create(&th, NULL, signal_noop_thread, NULL) == 0) {
+        pthread_join(th, NULL);
+    }
     for (int sig = 1; sig <= TARGET_NSIG; sig++) {
         struct sigaction old;
         if (sig == SIGKILL || sig == SIGSTOP) {
@@ -183,7 +229,9 @@ _Noreturn void user_die_by_signal(int sig)
     }
     memset(&sa, 0, sizeof(sa));
     sa.sa_handler = SIG_DFL;
-    sigaction(sig, &sa, NULL);
+    if (sigaction(sig, &sa, NULL) < 0) {
+        install_host_handler_raw(sig, NULL);
+    }
     if (sig == SIGSEGV || sig == SIGABRT || sig == SIGBUS || sig == SIGILL || sig == SIGFPE ||
         sig == SIGQUIT || sig == SIGTRAP || sig == SIGSYS || sig == SIGXCPU || sig == SIGXFSZ) {
         /* a core of the emulator would not help anyone debug the guest */

@@ -166,6 +166,7 @@ diff_prog sigthread "process signals go to a thread that does not block them" -p
 diff_prog procself "/proc/self/auxv, cmdline, environ show the guest's"
 diff_prog stackovf "a stack overflow faults in the guard gap (SEGV_MAPERR)"
 diff_prog sigstop "SIGTSTP/SIGTTIN stop the process with that signal"
+diff_prog threadsig "pthread_cancel, SIGEV_THREAD timers, setuid with threads" -pthread
 
 # the process name (/proc/self/comm, what ps shows) is the program's
 printf '#!/bin/sh\ncat /proc/$$/comm\n' >"$T/myscript.sh"; chmod +x "$T/myscript.sh"
