@@ -41,7 +41,7 @@ static AcpiConfig test_config(void)
 
     acpi_config_default(&cfg);
     cfg.cpu_count = 4;
-    cfg.low_ram_top = 0x7fe0000;
+    cfg.low_ram_top = 128u << 20; /* as qemu -m 128M in run-acpi-qemu.sh */
     cfg.pci_hole64_start = 0x100000000ull;
     cfg.pci_hole64_size = 0x80000000ull;
     cfg.serial_count = 2;
@@ -354,12 +354,17 @@ static void test_iasl(void)
 {
     AcpiConfig cfg = test_config();
     AcpiBuildTables t = acpi_build(&cfg);
-    char dir[] = "/tmp/tern-acpi-XXXXXX";
-    char cmd[512], path[300];
+    char dir[256] = "/tmp/tern-acpi-XXXXXX";
+    const char *keep = getenv("TERN_ACPI_KEEP");
+    char cmd[1024], path[300];
     int status;
     char *out;
 
-    if (!mkdtemp(dir)) {
+    if (keep && keep[0] == '/') {
+        /* TERN_ACPI_KEEP=/some/dir: write there (the QEMU cross-check) */
+        snprintf(dir, sizeof(dir), "%s", keep);
+        mkdir(dir, 0777);
+    } else if (!mkdtemp(dir)) {
         tap_ok(false, "temporary directory");
         return;
     }
@@ -437,10 +442,25 @@ static void test_iasl(void)
     }
     free(out);
 
-    /* TERN_ACPI_KEEP=1 keeps the tables and listings for a look */
+    /* TERN_ACPI_KEEP (=1, or a directory) keeps the tables and listings */
     snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-    if (getenv("TERN_ACPI_KEEP")) {
-        tap_diag("tables and iasl listings kept in %s", dir);
+    if (keep) {
+        /* and the fw_cfg files, e.g. for qemu -machine acpi=off -fw_cfg */
+        static const char *const names[3] = { "tables.bin", "rsdp.bin", "loader.bin" };
+        const void *data[3] = { t.tables, t.rsdp, t.loader };
+        size_t lens[3] = { t.tables_len, ACPI_RSDP_LEN, t.loader_len };
+
+        for (int i = 0; i < 3; i++) {
+            FILE *f;
+
+            snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
+            f = fopen(path, "wb");
+            if (f) {
+                fwrite(data[i], 1, lens[i], f);
+                fclose(f);
+            }
+        }
+        tap_diag("tables, fw_cfg files and iasl listings kept in %s", dir);
     } else if (system(cmd) != 0) {
         tap_diag("could not remove %s", dir);
     }
