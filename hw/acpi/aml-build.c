@@ -752,9 +752,9 @@ uint8_t *aml_build_table(const char sig[4], uint8_t rev, const uint8_t *body, si
     t[8] = rev;
     memcpy(t + 10, "TERN  ", 6);
     memcpy(t + 16, "TERNPC  ", 8);
-    t[24] = 1;                /* OEM revision */
+    t[24] = 1;                 /* OEM revision */
     memcpy(t + 28, "TERN", 4); /* creator id */
-    t[32] = 1;                /* creator revision */
+    t[32] = 1;                 /* creator revision */
     if (body_len) {
         memcpy(t + 36, body, body_len);
     }

@@ -56,8 +56,8 @@ uint32_t piix4_pm_timer_value(void)
 
 static void pm_update_sci(PIIX4PMState *s)
 {
-    int level = (s->pm1_sts & s->pm1_en & PM1_SCI_SOURCES) &&
-                (s->pm1_cnt & ACPI_BITMASK_SCI_ENABLE);
+    int level =
+        (s->pm1_sts & s->pm1_en & PM1_SCI_SOURCES) && (s->pm1_cnt & ACPI_BITMASK_SCI_ENABLE);
 
     qemu_set_irq(s->sci, level);
 }
@@ -121,8 +121,7 @@ static void pm_sleep(PIIX4PMState *s, unsigned slp_typ)
 {
     if (slp_typ != PIIX4_SLP_TYP_S5) {
         log_mask_printf(LOG_GUEST_ERROR,
-                        "PIIX4 PM: sleep type %u is not offered (only S5 = 0); ignored\n",
-                        slp_typ);
+                        "PIIX4 PM: sleep type %u is not offered (only S5 = 0); ignored\n", slp_typ);
         return;
     }
     if (qemu_system_shutdown_request) {

@@ -102,8 +102,8 @@ static uint32_t add_table(AcpiBuildTables *t, Blob *b, const char *sig, uint8_t 
     e->offset = (uint32_t)off;
     e->len = (uint32_t)len;
     if (checksummed) {
-        t->csum[t->ncsums++] = (AcpiChecksum){ false, (uint32_t)off + 9, (uint32_t)off,
-                                               (uint32_t)len };
+        t->csum[t->ncsums++] =
+            (AcpiChecksum){ false, (uint32_t)off + 9, (uint32_t)off, (uint32_t)len };
     }
     return (uint32_t)off;
 }
@@ -342,9 +342,9 @@ static uint8_t *build_fadt(const AcpiConfig *cfg, uint32_t facs, uint32_t dsdt, 
 
 #define F(off) (b + (off)-36)
     memset(b, 0, sizeof(b));
-    st_le(F(36), facs, 4);       /* FIRMWARE_CTRL */
-    st_le(F(40), dsdt, 4);       /* DSDT */
-    *F(45) = 0;                  /* preferred PM profile: unspecified */
+    st_le(F(36), facs, 4); /* FIRMWARE_CTRL */
+    st_le(F(40), dsdt, 4); /* DSDT */
+    *F(45) = 0;            /* preferred PM profile: unspecified */
     st_le(F(46), cfg->sci_irq, 2);
     /* SMI_CMD 0: no mode switch, the platform is always in ACPI mode */
     st_le(F(56), pm + ACPI_PM1_STS, 4); /* PM1a_EVT_BLK */
@@ -363,11 +363,11 @@ static uint8_t *build_fadt(const AcpiConfig *cfg, uint32_t facs, uint32_t dsdt, 
     st_le(F(112), 1u << 0 | 1u << 2 | 1u << 5 | 1u << 6 | 1u << 10, 4);
     put_gas(F(116), 1, 8, 1, cfg->reset_port); /* RESET_REG: SystemIO byte */
     *F(128) = cfg->reset_value;
-    *F(131) = 0;                                            /* FADT minor version */
-    st_le(F(140), dsdt, 8);                                 /* X_DSDT */
-    put_gas(F(148), 1, 32, 2, pm + ACPI_PM1_STS);           /* X_PM1a_EVT_BLK */
-    put_gas(F(172), 1, 16, 2, pm + ACPI_PM1_CNT);           /* X_PM1a_CNT_BLK */
-    put_gas(F(208), 1, 32, 3, pm + ACPI_PM_TMR);            /* X_PM_TMR_BLK */
+    *F(131) = 0;                                  /* FADT minor version */
+    st_le(F(140), dsdt, 8);                       /* X_DSDT */
+    put_gas(F(148), 1, 32, 2, pm + ACPI_PM1_STS); /* X_PM1a_EVT_BLK */
+    put_gas(F(172), 1, 16, 2, pm + ACPI_PM1_CNT); /* X_PM1a_CNT_BLK */
+    put_gas(F(208), 1, 32, 3, pm + ACPI_PM_TMR);  /* X_PM_TMR_BLK */
 #undef F
     return aml_build_table("FACP", 5, b, sizeof(b), len);
 }

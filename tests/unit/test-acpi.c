@@ -159,9 +159,9 @@ static void test_tables(void)
     e = acpi_find_table(&t, "FACP");
     tap_ok(e && ld(t.tables + e->offset + 46, 2) == 9 &&
                ld(t.tables + e->offset + 56, 4) == 0x600 &&
-               ld(t.tables + e->offset + 76, 4) == 0x608 &&
-               t.tables[e->offset + 116] == 1 && ld(t.tables + e->offset + 120, 8) == 0xcf9 &&
-               t.tables[e->offset + 128] == 6 && ld(t.tables + e->offset + 109, 2) == 3 &&
+               ld(t.tables + e->offset + 76, 4) == 0x608 && t.tables[e->offset + 116] == 1 &&
+               ld(t.tables + e->offset + 120, 8) == 0xcf9 && t.tables[e->offset + 128] == 6 &&
+               ld(t.tables + e->offset + 109, 2) == 3 &&
                !(ld(t.tables + e->offset + 112, 4) & (1u << 20)),
            "FADT: SCI 9, PM1a_EVT 0x600, PM_TMR 0x608, reset 6 to I/O 0xcf9, 8042 + legacy, "
            "not hardware-reduced");
@@ -401,8 +401,9 @@ static void test_iasl(void)
         tap_diag("%s", out);
     }
     free(out);
-    snprintf(cmd, sizeof(cmd), "grep -c 'Device (LNK' %s/DSDT.dsl; grep -c 'PNP0A03\\|ACPI0007' "
-                               "%s/DSDT.dsl",
+    snprintf(cmd, sizeof(cmd),
+             "grep -c 'Device (LNK' %s/DSDT.dsl; grep -c 'PNP0A03\\|ACPI0007' "
+             "%s/DSDT.dsl",
              dir, dir);
     out = run(cmd, &status);
     tap_ok(!strncmp(out, "4\n", 2), "the DSDT has the four PCI links");
@@ -423,11 +424,11 @@ static void test_iasl(void)
     {
         static const char *const want[] = {
             "Evaluating \\_SB.PCI0.ISA.PRQB", "[Integer] = 000000000000000B",
-            "Evaluating \\_SB.LNKB._CRS", "89 06 00 09 01 0B 00 00 00 79 00",
-            "Evaluating \\_SB.LNKB._STA", "[Integer] = 000000000000000B",
+            "Evaluating \\_SB.LNKB._CRS",     "89 06 00 09 01 0B 00 00 00 79 00",
+            "Evaluating \\_SB.LNKB._STA",     "[Integer] = 000000000000000B",
             "Evaluating \\_SB.PCI0.ISA.PRQB", "[Integer] = 000000000000008B",
-            "Evaluating \\_SB.LNKB._STA", "[Integer] = 0000000000000009",
-            "Evaluating \\_SB.C003._UID", "[Integer] = 0000000000000003",
+            "Evaluating \\_SB.LNKB._STA",     "[Integer] = 0000000000000009",
+            "Evaluating \\_SB.C003._UID",     "[Integer] = 0000000000000003",
         };
         const char *p = out;
         bool ok = status == 0 && !strstr(out, "AE_");

@@ -138,7 +138,8 @@ static void test_timer(void)
            "PM timer: %u ticks in one virtual second (3.579545 MHz)", diff);
     tap_ok(t1 <= 0xffffff, "PM timer: 24 bits (FADT TMR_VAL_EXT clear)");
     qemu_clock_advance_virtual(NANOSECONDS_PER_SECOND / 10);
-    tap_ok(inl(0x608) == inl(0x608) && inl(0x608) != t1, "PM timer: stands still unless time moves");
+    tap_ok(inl(0x608) == inl(0x608) && inl(0x608) != t1,
+           "PM timer: stands still unless time moves");
 
     /* overflow status: bit 23 flips every 2^23 ticks (about 2.34 s) */
     outw(0x600, 0xffff); /* clear all status */

@@ -78,8 +78,8 @@ Aml *aml_reserved_field(unsigned bits);
 /* ---- statements and expressions ---- */
 Aml *aml_return(Aml *v);
 Aml *aml_store(Aml *src, Aml *dst);
-Aml *aml_if(Aml *predicate); /* body with aml_append */
-Aml *aml_else(void);         /* append right after its aml_if */
+Aml *aml_if(Aml *predicate);               /* body with aml_append */
+Aml *aml_else(void);                       /* append right after its aml_if */
 Aml *aml_and(Aml *a, Aml *b, Aml *target); /* target may be NULL */
 Aml *aml_or(Aml *a, Aml *b, Aml *target);
 Aml *aml_shiftleft(Aml *a, Aml *count, Aml *target);

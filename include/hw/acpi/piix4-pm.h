@@ -26,10 +26,10 @@
 
 #define PCI_DEVICE_ID_INTEL_82371AB_3 0x7113
 
-#define PIIX4_PM_PMBA       0x40
-#define PIIX4_PM_PMREGMISC  0x80
-#define PIIX4_PM_IO_SIZE    64
-#define PIIX4_PM_SCI_GPIO   "sci"
+#define PIIX4_PM_PMBA      0x40
+#define PIIX4_PM_PMREGMISC 0x80
+#define PIIX4_PM_IO_SIZE   64
+#define PIIX4_PM_SCI_GPIO  "sci"
 
 /* I/O block offsets */
 #define ACPI_PM1_STS 0x00
@@ -45,20 +45,20 @@
 #define ACPI_BITMASK_RTC_STATUS    0x0400
 #define ACPI_BITMASK_WAKE_STATUS   0x8000
 /* PM1 control bits */
-#define ACPI_BITMASK_SCI_ENABLE  0x0001
-#define ACPI_SLP_TYP_SHIFT       10
-#define ACPI_SLP_TYP_MASK        (7 << ACPI_SLP_TYP_SHIFT)
-#define ACPI_BITMASK_SLEEP_ENABLE 0x2000
-#define PIIX4_SLP_TYP_S5         0 /* "soft off" on the PIIX4 */
+#define ACPI_BITMASK_SCI_ENABLE    0x0001
+#define ACPI_SLP_TYP_SHIFT         10
+#define ACPI_SLP_TYP_MASK          (7 << ACPI_SLP_TYP_SHIFT)
+#define ACPI_BITMASK_SLEEP_ENABLE  0x2000
+#define PIIX4_SLP_TYP_S5           0 /* "soft off" on the PIIX4 */
 
-#define ACPI_PM_TIMER_HZ 3579545
+#define ACPI_PM_TIMER_HZ   3579545
 #define ACPI_PM_TIMER_BITS 24
 
 typedef struct PIIX4PMState {
     PCIDevice parent;
     MemoryRegion io;
     bool io_mapped;
-    uint16_t io_addr; /* where io is mapped now */
+    uint16_t io_addr;     /* where io is mapped now */
     QEMUTimer *tmr_timer; /* fires at the next counter bit-23 flip */
     qemu_irq sci;
     /* property */
