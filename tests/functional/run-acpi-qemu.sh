@@ -23,7 +23,7 @@ if [ ! -x "$TEST" ] || ! command -v qemu-system-x86_64 >/dev/null; then
     echo "not ok 1 - needs $TEST and qemu-system-x86_64 (scripts/install-deps.sh)"
     exit 1
 fi
-if ! KERNEL=$(scripts/fetch-guest.sh kernel 2>"$T/fetch.err"); then
+if ! KERNEL=$("$(dirname "$0")/../../scripts/fetch-guest.sh" kernel 2>"$T/fetch.err"); then
     echo "not ok 1 - scripts/fetch-guest.sh kernel: $(cat "$T/fetch.err")"
     exit 1
 fi
