@@ -230,6 +230,27 @@ static void tb_invalidate(TranslationBlock *tb)
     }
 }
 
+/*
+ * Whether the part of tb's code on its page n lies in [start, end), in the
+ * address space page_addr[] are in: guest-virtual in linux-user, ram_addr
+ * in system mode (where tb->pc is virtual, so the offsets come from it).
+ */
+static bool tb_overlaps(const TranslationBlock *tb, int n, uint64_t start, uint64_t end)
+{
+    uint64_t page_size = 1ull << CODE_PAGE_BITS;
+    uint64_t off = tb->pc & (page_size - 1);
+    uint64_t lo, hi;
+
+    if (n == 0) {
+        lo = tb->page_addr[0] + off;
+        hi = off + tb->size > page_size ? tb->page_addr[0] + page_size : lo + tb->size;
+    } else {
+        lo = tb->page_addr[1];
+        hi = lo + ((off + tb->size) - page_size);
+    }
+    return lo < end && hi > start;
+}
+
 void tb_invalidate_phys_range(uint64_t start, uint64_t end)
 {
     if (end <= start) {
@@ -246,8 +267,7 @@ void tb_invalidate_phys_range(uint64_t start, uint64_t end)
         while (p) {
             TranslationBlock *tb = untag(p);
             uintptr_t next = (uintptr_t)tb->page_next[tag_slot(p)];
-            /* a TB covers [pc, pc + size) */
-            if (tb->pc < end && tb->pc + tb->size > start) {
+            if (tb_overlaps(tb, tag_slot(p), start, end)) {
                 log_mask_printf(LOG_EXEC, "invalidate TB %p pc=0x%016llx\n", (void *)tb,
                                 (unsigned long long)tb->pc);
                 tb_invalidate(tb);
