@@ -223,6 +223,32 @@ static void test_tables(void)
     acpi_build_tables_free(&t);
 }
 
+/* A minimal machine: one CPU, no HPET, no serial ports, no 64-bit hole. */
+static void test_minimal(void)
+{
+    AcpiConfig cfg;
+    AcpiBuildTables t;
+    const AcpiTableEntry *x, *m;
+    bool ok = true;
+
+    acpi_config_default(&cfg);
+    cfg.hpet = false;
+    cfg.serial_count = 0;
+    t = acpi_build(&cfg);
+    for (int i = 0; i < t.ntables; i++) {
+        if (strcmp(t.table[i].sig, "FACS") &&
+            acpi_checksum(t.tables + t.table[i].offset, t.table[i].len)) {
+            ok = false;
+        }
+    }
+    x = acpi_find_table(&t, "XSDT");
+    m = acpi_find_table(&t, "APIC");
+    tap_ok(ok && !acpi_find_table(&t, "HPET") && x && x->len == 36 + 2 * 8 && m &&
+               m->len == 44 + 8 + 12 + 2 * 10 + 6,
+           "without HPET: FACP and APIC only, one LAPIC, checksums valid");
+    acpi_build_tables_free(&t);
+}
+
 /* Run etc/table-loader the way SeaBIOS's romfile loader does. */
 static void test_loader(void)
 {
@@ -483,6 +509,7 @@ int main(void)
 
     test_aml();
     test_tables();
+    test_minimal();
     test_loader();
     test_fw_cfg();
     test_iasl();
