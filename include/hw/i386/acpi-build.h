@@ -19,6 +19,21 @@
  * The PM block layout the FADT describes is the PIIX4 PM function's
  * (include/hw/acpi/piix4-pm.h): PM1a_EVT at pm_io_base, PM1a_CNT at +4,
  * PM_TMR at +8 (24-bit), SCI on cfg->sci_irq, \_S5 = SLP_TYP 0.
+ *
+ * Wiring on the PC (board code):
+ *     AcpiConfig cfg;
+ *     acpi_config_default(&cfg);
+ *     cfg.cpu_count = ncpus; cfg.low_ram_top = below_4g_ram;
+ *     cfg.hpet = <an HPET is mapped at 0xfed00000>; cfg.hpet_block_id = its caps[31:0];
+ *     cfg.ioapic_id = <the IOAPIC's id>; cfg.serial_count = <COM ports>;
+ *     AcpiBuildTables t = acpi_build(&cfg);
+ *     BIOS:    acpi_add_fw_cfg(&t, fw_cfg);             (copies the data)
+ *     -kernel: rsdp = acpi_install_tables(&t, &address_space_memory, addr, 0xe0000);
+ *              boot_params.acpi_rsdp_addr = rsdp; the e820 map marks
+ *              [addr, addr + t.tables_len) ACPI (type 3).
+ *     acpi_build_tables_free(&t);
+ * SeaBIOS programs the PIIX4 PM's PMBA to 0x600 itself, which is
+ * AcpiConfig's default pm_io_base.
  */
 #ifndef HW_I386_ACPI_BUILD_H
 #define HW_I386_ACPI_BUILD_H
