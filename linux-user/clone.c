@@ -136,26 +136,33 @@ static int64_t do_fork(CPUX86State *env, uint64_t flags, uint64_t newsp, uint64_
                        uint64_t child_tid, uint64_t tls)
 {
     pid_t pid;
+    uint64_t mask;
+    int err;
 
     start_exclusive();
     mmap_lock();
+    /* Signals wait in the kernel while the child forgets what the parent
+     * had pending: one sent to the new pid at once is the child's. */
+    mask = signal_block_all();
     /* glibc's fork keeps the host's own thread bookkeeping right; the
      * child always reports with SIGCHLD. */
     pid = fork();
+    err = errno;
     if (pid == 0) {
         mmap_fork_child();
-    } else {
-        mmap_unlock();
-    }
-    end_exclusive();
-    if (pid < 0) {
-        return -errno;
-    }
-    if (pid == 0) {
-        /* child: only this thread survives the fork */
         thread_count = 1;
         thread_ts->tid = (pid_t)syscall(SYS_gettid);
         signal_fork_child(thread_ts);
+    } else {
+        mmap_unlock();
+    }
+    signal_unblock_all(mask);
+    end_exclusive();
+    if (pid < 0) {
+        return -err;
+    }
+    if (pid == 0) {
+        /* child: only this thread survives the fork */
         if (newsp) {
             env->regs[R_ESP] = newsp;
         }
@@ -258,7 +265,8 @@ int64_t do_execve(uint64_t gpath, uint64_t gargv, uint64_t genvp)
     const char *path = page_check_range(gpath, 1, PAGE_READ) ? g2h(gpath) : NULL;
     char **argv, **envp, **nargv;
     int argc = 0, envc = 0, n = 0;
-    char hdr[4];
+    char hdr[4], maskbuf[24];
+    uint64_t mask;
     int fd;
     ssize_t got;
 
@@ -296,7 +304,7 @@ int64_t do_execve(uint64_t gpath, uint64_t gargv, uint64_t genvp)
         free(envp);
         return -ENOEXEC;
     }
-    nargv = calloc(user_opts.argc_opts + argc + 6, sizeof(char *));
+    nargv = calloc(user_opts.argc_opts + argc + 8, sizeof(char *));
     if (!nargv) {
         free(argv);
         free(envp);
@@ -310,15 +318,30 @@ int64_t do_execve(uint64_t gpath, uint64_t gargv, uint64_t genvp)
         nargv[n++] = "-0";
         nargv[n++] = argv[0];
     }
+    /* the signal mask survives execve */
+    snprintf(maskbuf, sizeof(maskbuf), "%llx", (unsigned long long)thread_ts->sigmask);
+    nargv[n++] = "-sigmask";
+    nargv[n++] = maskbuf;
     nargv[n++] = (char *)path;
     for (int i = 1; i < argc; i++) {
         nargv[n++] = argv[i];
     }
     nargv[n] = NULL;
+    /* No signal may be taken by our handler, and so be lost, from here
+     * to the new image: the kernel keeps them pending across execve. */
+    mask = signal_block_all();
+    if (!signal_prepare_exec()) {
+        signal_unblock_all(mask);
+        free(nargv);
+        free(argv);
+        free(envp);
+        return -TARGET_ERESTARTSYS;
+    }
     /* Our own host path: /proc/self/exe is the emulator. */
     execve("/proc/self/exe", nargv, envp);
     {
         int err = errno;
+        signal_unblock_all(mask);
         free(nargv);
         free(argv);
         free(envp);

@@ -5,6 +5,7 @@
  * system calls go to do_syscall, guest exceptions become signals.
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -385,6 +386,7 @@ int main(int argc, char **argv)
         }
         if (!strcmp(opt, "-L") || !strcmp(opt, "-d") || !strcmp(opt, "-D") || !strcmp(opt, "-B") ||
             !strcmp(opt, "-E") || !strcmp(opt, "-U") || !strcmp(opt, "-0") || !strcmp(opt, "-cpu") ||
+            !strcmp(opt, "-sigmask") ||
             !strcmp(opt, "-s")) {
             if (!val) {
                 bad_option("option %s needs an argument", opt);
@@ -416,6 +418,10 @@ int main(int argc, char **argv)
             envp = env_set(envp, (char *)val);
         } else if (!strcmp(opt, "-U")) {
             envp = env_unset(envp, val);
+        } else if (!strcmp(opt, "-sigmask")) {
+            /* internal: execve passes the guest's blocked signals */
+            user_opts.initial_sigmask = strtoull(val, NULL, 16);
+            user_opts.have_sigmask = true;
         } else if (!strcmp(opt, "-0")) {
             argv0 = val;
         } else if (!strcmp(opt, "-cpu")) {
@@ -435,7 +441,7 @@ int main(int argc, char **argv)
     /* what execve must pass again: our options, without -0 */
     user_opts.argv_opts = calloc(optind_ + 1, sizeof(char *));
     for (int i = 0; i < optind_; i++) {
-        if (!strcmp(argv[i], "-0")) {
+        if (!strcmp(argv[i], "-0") || !strcmp(argv[i], "-sigmask")) {
             i++;
             continue;
         }
@@ -491,6 +497,17 @@ int main(int argc, char **argv)
     ts->tid = (pid_t)syscall(SYS_gettid);
     cpu->parent.opaque = ts;
     thread_ts = ts;
+    /* the program inherits the blocked signals, as across execve: from
+     * the tern that exec'ed us (its host mask was all-blocked then), or
+     * from whoever started us */
+    if (user_opts.have_sigmask) {
+        ts->sigmask = user_opts.initial_sigmask;
+    } else {
+        uint64_t cur = 0;
+        syscall(SYS_rt_sigprocmask, SIG_BLOCK, NULL, &cur, 8);
+        ts->sigmask = cur;
+    }
+    ts->sigmask &= ~((1ull << (SIGKILL - 1)) | (1ull << (SIGSTOP - 1)));
     signal_init();
     signal_init_thread(ts);
     cpu_loop(&cpu->parent);

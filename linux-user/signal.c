@@ -195,6 +195,43 @@ void signal_exit_thread(TaskState *ts)
     __atomic_store_n(&ts->exited, true, __ATOMIC_RELEASE);
 }
 
+uint64_t signal_block_all(void)
+{
+    uint64_t all = ~0ull, old = 0;
+
+    /* the raw call: glibc's would leave 32 and 33 open */
+    syscall(SYS_rt_sigprocmask, SIG_SETMASK, &all, &old, 8);
+    return old;
+}
+
+void signal_unblock_all(uint64_t old)
+{
+    syscall(SYS_rt_sigprocmask, SIG_SETMASK, &old, NULL, 8);
+}
+
+bool signal_prepare_exec(void)
+{
+    TaskState *ts = thread_ts;
+    uint64_t shared = __atomic_load_n(&shared_pending, __ATOMIC_ACQUIRE);
+    pid_t pid = getpid();
+
+    if ((ts->pending | ts->forced | shared) & ~ts->sigmask) {
+        ts->signal_pending = 1;
+        return false;
+    }
+    for (uint64_t p = ts->pending; p; p &= p - 1) {
+        int sig = __builtin_ctzll(p) + 1;
+        syscall(SYS_rt_tgsigqueueinfo, pid, ts->tid, sig, &ts->pending_info[sig - 1]);
+    }
+    for (uint64_t p = shared; p; p &= p - 1) {
+        int sig = __builtin_ctzll(p) + 1;
+        syscall(SYS_rt_sigqueueinfo, pid, sig, &shared_info[sig - 1]);
+    }
+    __atomic_store_n(&ts->pending, 0, __ATOMIC_SEQ_CST);
+    __atomic_and_fetch(&shared_pending, ~shared, __ATOMIC_SEQ_CST);
+    return true;
+}
+
 void signal_fork_child(TaskState *ts)
 {
     /* the child is this one thread, with no signal pending */

@@ -146,6 +146,8 @@ typedef struct UserOptions {
     bool tci;
     int argc_opts;          /* emulator options to pass again on execve */
     char **argv_opts;
+    uint64_t initial_sigmask; /* -sigmask: the guest mask across execve */
+    bool have_sigmask;
 } UserOptions;
 extern UserOptions user_opts;
 extern ImageInfo user_image;
@@ -186,6 +188,15 @@ void signal_init_thread(TaskState *ts);
 void signal_exit_thread(TaskState *ts);
 /* In a fork child: the only thread, nothing pending. */
 void signal_fork_child(TaskState *ts);
+/* Block every host signal (around fork and execve); returns the old
+ * mask to give back to signal_unblock_all. */
+uint64_t signal_block_all(void);
+void signal_unblock_all(uint64_t old);
+/* With every host signal blocked, before execve: false when a signal
+ * must reach the guest first (the execve is then redone). Else the
+ * signals our handler took and the guest blocks are handed back to the
+ * kernel, which keeps them pending across execve as it would have. */
+bool signal_prepare_exec(void);
 /* Deliver whatever is pending and unblocked to the guest. */
 void process_pending_signals(CPUX86State *env);
 /* Queue a synchronous guest signal for this thread (from a CPU exception). */

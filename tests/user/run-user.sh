@@ -167,6 +167,56 @@ diff_prog procself "/proc/self/auxv, cmdline, environ show the guest's"
 diff_prog stackovf "a stack overflow faults in the guard gap (SEGV_MAPERR)"
 diff_prog sigstop "SIGTSTP/SIGTTIN stop the process with that signal"
 diff_prog threadsig "pthread_cancel, SIGEV_THREAD timers, setuid with threads" -pthread
+diff_prog execmask "execve keeps the signal mask and pending signals; kill right after fork"
+if command -v python3 >/dev/null 2>&1; then
+    out=$(python3 -c 'import signal, os, sys
+signal.pthread_sigmask(signal.SIG_BLOCK, [signal.SIGUSR1])
+os.execv(sys.argv[1], sys.argv[1:])' "$TERN" "$T/execmask" inherited 2>&1)
+    check "the program inherits tern's blocked signals ($out)" \
+        [ "$out" = "inherited: USR1 blocked 1, INT blocked 0" ]
+fi
+
+# real programs: the same output natively and under tern-x86_64
+diff_cmd() { # diff_cmd description command...
+    d=$1; shift
+    if ! command -v "$1" >/dev/null 2>&1; then
+        echo "ok $((n + 1)) - $d # SKIP $1 is not installed"; n=$((n + 1)); return
+    fi
+    prog=$(command -v "$1"); shift
+    (cd "$T" && timeout 120 "$prog" "$@" >"$T/cmd.nat" 2>&1); nst=$?
+    (cd "$T" && timeout 120 "$TERN" "$prog" "$@" >"$T/cmd.emu" 2>&1); est=$?
+    if [ $nst = $est ] && cmp -s "$T/cmd.nat" "$T/cmd.emu"; then
+        ok "$d"
+    else
+        notok "$d (status native $nst, tern $est)"
+        diff "$T/cmd.nat" "$T/cmd.emu" | head -20 | sed 's/^/# /'
+    fi
+}
+diff_cmd "busybox sh: pipes, subshells, traps, jobs, wait" busybox sh "$SRC/shell-script.sh"
+diff_cmd "bash -c: the same script" bash "$SRC/shell-script.sh"
+mkdir -p "$T/tree/a/b" && for i in 1 2 3 4 5; do seq 1 $((i * 300)) >"$T/tree/a/f$i.txt"; done
+cp "$SRC"/*.c "$T/tree/a/b/"
+diff_cmd "find (dynamic) with -name and -exec" find tree -name '*.c' -exec wc -l {} +
+diff_cmd "tar czf then tar tzvf" sh -c 'tar czf t.tgz tree && tar tzf t.tgz | sort'
+rm -rf "$T/x1"; mkdir "$T/x1"
+"$TERN" "$(command -v tar)" xzf "$T/t.tgz" -C "$T/x1" 2>"$T/tar.err"
+check "tar xzf under tern restores the tree" diff -r "$T/tree" "$T/x1/tree"
+seq 1 300000 >"$T/big.txt"
+diff_cmd "xz -9 -T2 with threads, checked by xz -t" sh -c 'xz -9 -T2 --block-size=256KiB -c big.txt >big.xz && xz -t big.xz && xz -dc big.xz | md5sum'
+diff_cmd "python3: threads and subprocess" python3 -c '
+import threading, subprocess, sys, queue
+q = queue.Queue()
+ts = [threading.Thread(target=lambda k=k: q.put(sum(range(k * 10000)))) for k in range(8)]
+[t.start() for t in ts]; [t.join() for t in ts]
+print(sorted(q.get() for _ in ts))
+print(subprocess.run(["sh", "-c", "echo sub; exit 4"], capture_output=True).returncode)
+print(subprocess.check_output([sys.executable, "-c", "print(6 * 7)"]).decode().strip())'
+diff_cmd "perl: hashes, regexps, fork, signals" perl -e '
+my %h; $h{$_} = $_ * 2 for 1 .. 5000; print scalar(keys %h), "\n";
+my $s = join ",", map { /(\d)$/ ? $1 : () } 1 .. 30; print "$s\n";
+$SIG{USR1} = sub { print "usr1\n" }; kill "USR1", $$;
+my $pid = fork; if (!$pid) { exit 5 } waitpid $pid, 0; print $? >> 8, "\n";
+print `echo backtick`;'
 
 # the process name (/proc/self/comm, what ps shows) is the program's
 printf '#!/bin/sh\ncat /proc/$$/comm\n' >"$T/myscript.sh"; chmod +x "$T/myscript.sh"
