@@ -55,8 +55,10 @@ static _Noreturn void bad_option(const char *fmt, const char *arg)
     exit(1);
 }
 
-/* The guest's environment, kept for the whole run (execve passes it on). */
-static char **guest_environ;
+/* The guest's environment, kept for the whole run (execve passes it on).
+ * volatile: a store never read back would be optimised away, and the
+ * array would look leaked to LeakSanitizer. */
+static char **volatile guest_environ;
 
 /* An environment we can edit with -E/-U. */
 static char **env_copy(void)
@@ -104,6 +106,7 @@ static char **env_set(char **e, char *assignment)
         n++;
     }
     e = realloc(e, (n + 2) * sizeof(char *));
+    guest_environ = e;
     e[n] = assignment;
     e[n + 1] = NULL;
     return e;
@@ -340,6 +343,7 @@ static int expand_script(const char **path, int *argc, char ***argv)
         nargv[n++] = (*argv)[i];
     }
     nargv[n] = NULL;
+    free(*argv);
     *argc = n;
     *argv = nargv;
     *path = nargv[0];
