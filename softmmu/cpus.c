@@ -13,9 +13,15 @@
  *
  * Stop: vm_stop clears should_run, forces every CPU out of generated code
  * (cpu_exit) and waits, the lock released, until each thread is parked.
+ *
+ * Single-thread mode (-accel tcg,thread=single): one thread runs the CPUs
+ * in turn (round robin); a timer thread forces the running CPU out of
+ * generated code every RR_SLICE_MS so the others get their turn. It sleeps
+ * when every CPU is halted, until any kick.
  */
 #include <pthread.h>
 #include <stdlib.h>
+#include <time.h>
 
 #include "exec/cputlb.h"
 #include "exec/cpu-exec.h"
@@ -26,6 +32,7 @@
 #include "util/timer.h"
 
 #define MAX_VCPUS 64
+#define RR_SLICE_MS 5
 
 typedef struct VCPU {
     CPUState *cs;
@@ -34,6 +41,7 @@ typedef struct VCPU {
     bool parked;        /* acknowledged a stop (BQL) */
     bool flush_pending; /* atomic: the memory map changed under a running CPU */
     unsigned kick_gen;  /* atomic */
+    bool has_thread;    /* its own thread (else the round-robin one runs it) */
 } VCPU;
 
 static VCPU vcpus[MAX_VCPUS];
@@ -42,6 +50,11 @@ static bool should_run; /* BQL */
 static bool quitting;   /* BQL */
 static pthread_cond_t run_cond = PTHREAD_COND_INITIALIZER;    /* vCPUs wait here */
 static pthread_cond_t parked_cond = PTHREAD_COND_INITIALIZER; /* vm_stop waits here */
+static bool single_thread;
+static unsigned global_kick_gen;  /* atomic: any kick (the round-robin thread waits on it) */
+static CPUState *rr_current;      /* atomic: the CPU the round-robin thread runs now */
+static pthread_t rr_timer_thread;
+static bool rr_timer_started;
 
 static void *vcpu_thread(void *opaque)
 {
@@ -79,6 +92,80 @@ static void *vcpu_thread(void *opaque)
     pthread_cond_broadcast(&parked_cond);
     bql_unlock();
     return NULL;
+}
+
+static void rr_set_parked(bool parked)
+{
+    for (int i = 0; i < nr_vcpus; i++) {
+        vcpus[i].parked = parked;
+    }
+    if (parked) {
+        pthread_cond_broadcast(&parked_cond);
+    }
+}
+
+/* the single thread that runs every CPU in turn */
+static void *rr_thread(void *opaque)
+{
+    bql_lock();
+    for (;;) {
+        while (!should_run && !quitting) {
+            rr_set_parked(true);
+            bql_cond_wait(&run_cond);
+        }
+        if (quitting) {
+            break;
+        }
+        rr_set_parked(false);
+        unsigned gen = __atomic_load_n(&global_kick_gen, __ATOMIC_ACQUIRE);
+        bool all_halted = true;
+        for (int i = 0; i < nr_vcpus && should_run; i++) {
+            VCPU *v = &vcpus[i];
+            if (__atomic_exchange_n(&v->flush_pending, false, __ATOMIC_ACQ_REL)) {
+                tlb_flush(v->cs);
+            }
+            __atomic_store_n(&rr_current, v->cs, __ATOMIC_RELEASE);
+            bql_unlock();
+            int r = v->exec(v->cs);
+            bql_lock();
+            __atomic_store_n(&rr_current, NULL, __ATOMIC_RELEASE);
+            if (r != EXCP_HLT) {
+                all_halted = false;
+            }
+        }
+        if (all_halted) {
+            while (should_run && !quitting &&
+                   __atomic_load_n(&global_kick_gen, __ATOMIC_ACQUIRE) == gen) {
+                bql_cond_timedwait(&run_cond, 100);
+            }
+        }
+    }
+    rr_set_parked(true);
+    bql_unlock();
+    return NULL;
+}
+
+/* the time slice: push the running CPU out so the next one runs */
+static void *rr_timer(void *opaque)
+{
+    const struct timespec ts = { 0, RR_SLICE_MS * 1000000L };
+
+    for (;;) {
+        nanosleep(&ts, NULL);
+        if (__atomic_load_n(&quitting, __ATOMIC_ACQUIRE)) {
+            break;
+        }
+        CPUState *cs = __atomic_load_n(&rr_current, __ATOMIC_ACQUIRE);
+        if (cs) {
+            cpu_exit(cs);
+        }
+    }
+    return NULL;
+}
+
+void cpus_set_single_thread(bool on)
+{
+    single_thread = on;
 }
 
 /*
@@ -123,6 +210,25 @@ void cpus_add_cpu(CPUState *cs, CPUExecFunc exec)
     v->cs = cs;
     v->exec = exec;
     v->parked = false;
+    if (single_thread) {
+        /* the first CPU's thread runs them all */
+        v->parked = nr_vcpus > 1 ? vcpus[0].parked : false;
+        if (nr_vcpus > 1) {
+            if (!rr_timer_started) {
+                if (pthread_create(&rr_timer_thread, NULL, rr_timer, NULL) != 0) {
+                    abort();
+                }
+                rr_timer_started = true;
+            }
+            return;
+        }
+        v->has_thread = true;
+        if (pthread_create(&v->thread, NULL, rr_thread, NULL) != 0) {
+            abort();
+        }
+        return;
+    }
+    v->has_thread = true;
     if (pthread_create(&v->thread, NULL, vcpu_thread, v) != 0) {
         abort();
     }
@@ -140,6 +246,7 @@ void cpus_kick(CPUState *cs)
             __atomic_fetch_add(&vcpus[i].kick_gen, 1, __ATOMIC_RELEASE);
         }
     }
+    __atomic_fetch_add(&global_kick_gen, 1, __ATOMIC_RELEASE);
     /* Broadcasting without the mutex is allowed; the sleeper re-checks
      * the counter under the BQL and sleeps at most its timeout. */
     pthread_cond_broadcast(&run_cond);
@@ -199,11 +306,17 @@ void cpus_shutdown(void)
 {
     cpus_park_all();
     vm_clock_stop();
-    quitting = true;
+    __atomic_store_n(&quitting, true, __ATOMIC_RELEASE);
     pthread_cond_broadcast(&run_cond);
     bql_unlock();
     for (int i = 0; i < nr_vcpus; i++) {
-        pthread_join(vcpus[i].thread, NULL);
+        if (vcpus[i].has_thread) {
+            pthread_join(vcpus[i].thread, NULL);
+        }
+    }
+    if (rr_timer_started) {
+        pthread_join(rr_timer_thread, NULL);
+        rr_timer_started = false;
     }
     bql_lock();
     nr_vcpus = 0;

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "chardev/char.h"
+#include "exec/cpu-exec.h"
 #include "exec/memory.h"
 #include "hw/core/qdev.h"
 #include "hw/i386/pc.h"
@@ -49,6 +50,7 @@ typedef struct Options {
     const char *display;
     const char *name;
     bool accel_qtest;
+    bool single_thread; /* -accel tcg,thread=single: one thread, CPUs in turn */
     bool nographic;
     bool start_stopped;
     bool no_reboot;
@@ -77,9 +79,12 @@ static void print_help(void)
            "  -machine pc[,accel=tcg|qtest]  the PC (i440FX + PIIX3), the only machine\n"
            "  -accel tcg|qtest    the accelerator (qtest: no CPU, driven by -qtest)\n"
            "  -cpu base|max|qemu64  the CPU model (one model for now)\n"
-           "  -smp 1              the number of CPUs (1 for now)\n"
+           "  -smp N              the number of CPUs (1-64; one host thread each unless\n"
+           "                      -accel tcg,thread=single runs them in turn in one)\n"
            "  -m SIZE             RAM size (default 128M; suffixes K, M, G, T)\n"
            "  -bios FILE          firmware (default: SeaBIOS's %s from %s)\n"
+           "  -kernel FILE        boot a Linux bzImage or Multiboot kernel directly (no BIOS)\n"
+           "  -initrd FILE        its initial ramdisk   -append STRING  its command line\n"
            "Drives:\n"
            "  -drive file=F[,format=raw][,if=ide][,media=disk|cdrom][,index=0-3][,readonly=on]\n"
            "  -hda/-hdb/-hdc/-hdd FILE  IDE disk 0-3    -cdrom FILE  IDE CD-ROM (index 2)\n"
@@ -346,15 +351,32 @@ static void parse_accel(Options *o, const char *arg)
 {
     const char *name = strncmp(arg, "accel=", 6) ? arg : arg + 6;
     size_t len = strcspn(name, ",");
+    const char *props = name[len] ? name + len + 1 : NULL;
 
     if (len == 5 && !strncmp(name, "qtest", 5)) {
         o->accel_qtest = true;
     } else if (!(len == 3 && !strncmp(name, "tcg", 3))) {
         usage_error("-accel", "unsupported accelerator '%s' (tcg or qtest)", arg);
     }
+    /* tcg properties: thread=single|multi */
+    while (props && *props) {
+        size_t plen = strcspn(props, ",");
+        if (plen == 13 && !strncmp(props, "thread=single", 13)) {
+            o->single_thread = true;
+        } else if (plen == 12 && !strncmp(props, "thread=multi", 12)) {
+            o->single_thread = false;
+        } else {
+            usage_error("-accel", "unknown property '%.*s' (thread=single|multi)", (int)plen,
+                        props);
+        }
+        props += plen;
+        if (*props == ',') {
+            props++;
+        }
+    }
 }
 
-static void parse_smp(const char *arg)
+static void parse_smp(Options *o, const char *arg)
 {
     const char *v = strncmp(arg, "cpus=", 5) ? arg : arg + 5;
     char *end;
@@ -363,9 +385,10 @@ static void parse_smp(const char *arg)
     if (end == v || (*end && *end != ',') || n < 1) {
         usage_error("-smp", "invalid CPU count '%s'", arg);
     }
-    if (n > 1) {
-        usage_error("-smp", "only 1 CPU is supported for now");
+    if (n > 64) {
+        usage_error("-smp", "at most 64 CPUs");
     }
+    o->pc.smp = (int)n;
 }
 
 /* ---- the command line ---- */
@@ -427,10 +450,19 @@ static void parse_args(Options *o, int argc, char **argv)
             }
         } else if (!strcmp(name, "smp")) {
             TAKES_ARG();
-            parse_smp(arg);
+            parse_smp(o, arg);
         } else if (!strcmp(name, "bios")) {
             TAKES_ARG();
             o->pc.bios = arg;
+        } else if (!strcmp(name, "kernel")) {
+            TAKES_ARG();
+            o->pc.kernel = arg;
+        } else if (!strcmp(name, "initrd")) {
+            TAKES_ARG();
+            o->pc.initrd = arg;
+        } else if (!strcmp(name, "append")) {
+            TAKES_ARG();
+            o->pc.append = arg;
         } else if (!strcmp(name, "drive")) {
             TAKES_ARG();
             parse_drive(o, arg);
@@ -716,7 +748,13 @@ int main(int argc, char **argv)
     hmp_set_virt_to_phys(x86_virt_to_phys);
     pc_machine_reset(ms);
     if (o.pc.has_cpu) {
-        cpus_add_cpu(pc_get_cpu(ms), x86_cpu_exec);
+        cpus_set_single_thread(o.single_thread);
+        if (o.pc.smp > 1 && !o.single_thread) {
+            tcg_set_parallel(); /* LOCKed accesses become host atomics */
+        }
+        for (int i = 0; pc_get_cpu_n(ms, i); i++) {
+            cpus_add_cpu(pc_get_cpu_n(ms, i), x86_cpu_exec);
+        }
     }
 
     signal(SIGINT, signal_shutdown);

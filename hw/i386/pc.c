@@ -39,14 +39,20 @@
 #include "exec/cputlb.h"
 #include "exec/memory.h"
 #include "hw/char/debugcon.h"
+#include "hw/acpi/piix4-pm.h"
 #include "hw/char/serial.h"
 #include "hw/display/vga-pci.h"
 #include "hw/core/qdev-properties.h"
 #include "hw/core/qdev.h"
+#include "hw/i386/acpi-build.h"
 #include "hw/i386/pc.h"
+#include "hw/i386/x86-boot.h"
 #include "hw/ide/ide.h"
 #include "hw/ide/piix.h"
+#include "hw/core/sysbus.h"
+#include "hw/intc/apic.h"
 #include "hw/intc/i8259.h"
+#include "hw/intc/ioapic.h"
 #include "hw/isa/isa.h"
 #include "hw/isa/piix3.h"
 #include "hw/misc/port80.h"
@@ -65,6 +71,11 @@
 #define ISA_BIOS_MAX   0x20000       /* 128 KiB shown below 1 MiB */
 #define BIOS_MAX_SIZE  (16u << 20)
 #define CODE_CACHE_SIZE (128u << 20)
+#define PC_MAX_CPUS    64
+#define PC_PM_IO_BASE  0x600
+#define PC_SCI_IRQ     9
+#define PC_ACPI_AREA   0x20000 /* direct boot: the tables at the top of low RAM */
+#define PC_BOOT_E820_MAX 16
 
 struct PCMachineState {
     PCMachineConfig cfg;
@@ -80,7 +91,18 @@ struct PCMachineState {
     unsigned nr_a20_wrap;
     bool kbc_a20, a20_masked;
     qemu_irq a20_line;
-    X86CPU *cpu;
+    X86CPU *cpu; /* the boot CPU, cpus[0] */
+    X86CPU *cpus[PC_MAX_CPUS];
+    DeviceState *apic[PC_MAX_CPUS];
+    DeviceState *ioapic;
+    PCIDevice *pm;
+    qemu_irq isa_irq[16]; /* ISA IRQ n: the 8259's input n and the IOAPIC's GSI */
+    /* direct kernel boot */
+    bool direct_boot;
+    AcpiBuildTables acpi;
+    uint64_t acpi_addr;
+    X86BootE820Entry boot_e820[PC_BOOT_E820_MAX];
+    unsigned boot_e820_n;
     qemu_irq cpu_intr, reset_line;
     qemu_irq *i8259;
     DeviceState *pic, *rtc;
@@ -115,38 +137,137 @@ char *pc_find_firmware(const char *name)
 
 /* ---- CPU wiring ---- */
 
-static void pc_cpu_intr(void *opaque, int n, int level)
-{
-    PCMachineState *ms = opaque;
-    CPUState *cs = &ms->cpu->parent;
-
-    if (level) {
-        cpu_interrupt(cs, CPU_INTERRUPT_HARD);
-        cpus_kick(cs);
-    } else {
-        cpu_reset_interrupt(cs, CPU_INTERRUPT_HARD);
-    }
-}
-
 static PCMachineState *pc_the_machine; /* for the CPU hooks */
 
+static int pc_cpu_slot(PCMachineState *ms, CPUState *cs)
+{
+    for (int i = 0; i < ms->cfg.smp; i++) {
+        if (ms->cpus[i] && &ms->cpus[i]->parent == cs) {
+            return i;
+        }
+    }
+    return -1;
+}
+
+/*
+ * Acknowledge an interrupt for cs: its local APIC's highest deliverable
+ * vector first, else the 8259's when LINT0 passes it (ExtINT, virtual wire
+ * mode). The APIC owns CPU_INTERRUPT_HARD; without an APIC (qtest-less
+ * tests of old) the PIC's output does.
+ */
 static int pc_get_irq_vector(CPUState *cs)
 {
     PCMachineState *ms = pc_the_machine;
     bool locked = bql_locked();
+    int slot = pc_cpu_slot(ms, cs);
+    DeviceState *apic = slot >= 0 ? ms->apic[slot] : NULL;
     int vector;
 
     if (!locked) {
         bql_lock();
     }
-    vector = pic_get_output(ms->pic) ? pic_read_irq(ms->pic) : -1;
-    if (vector < 0) {
-        cpu_reset_interrupt(cs, CPU_INTERRUPT_HARD);
+    if (apic) {
+        vector = apic_get_interrupt(apic);
+        if (vector < 0 && apic_accept_pic_intr(apic) && pic_get_output(ms->pic)) {
+            vector = pic_read_irq(ms->pic);
+        }
+    } else {
+        vector = pic_get_output(ms->pic) ? pic_read_irq(ms->pic) : -1;
+        if (vector < 0) {
+            cpu_reset_interrupt(cs, CPU_INTERRUPT_HARD);
+        }
     }
     if (!locked) {
         bql_unlock();
     }
     return vector;
+}
+
+static int pc_get_sipi_vector(CPUState *cs)
+{
+    PCMachineState *ms = pc_the_machine;
+    int slot = pc_cpu_slot(ms, cs);
+    bool locked = bql_locked();
+    int v;
+
+    if (slot < 0 || !ms->apic[slot]) {
+        return -1;
+    }
+    if (!locked) {
+        bql_lock();
+    }
+    v = apic_get_sipi_vector(ms->apic[slot]);
+    if (!locked) {
+        bql_unlock();
+    }
+    return v;
+}
+
+/* rdmsr/wrmsr of the APIC MSRs (IA32_APIC_BASE, TSC_DEADLINE, x2APIC) */
+static int pc_apic_msr(CPUState *cs, uint32_t msr, uint64_t *val, bool write)
+{
+    PCMachineState *ms = pc_the_machine;
+    int slot = pc_cpu_slot(ms, cs);
+    DeviceState *apic = slot >= 0 ? ms->apic[slot] : NULL;
+    bool locked = bql_locked();
+    bool ok = true;
+
+    if (!apic) {
+        return -1;
+    }
+    if (!locked) {
+        bql_lock();
+    }
+    if (msr == MSR_IA32_APICBASE) {
+        if (write) {
+            ok = apic_set_base(apic, *val);
+        } else {
+            *val = apic_get_base(apic);
+        }
+    } else if (msr == MSR_IA32_TSC_DEADLINE) {
+        if (write) {
+            apic_set_tsc_deadline(apic, *val);
+        } else {
+            *val = apic_get_tsc_deadline(apic);
+        }
+    } else if (write) {
+        ok = apic_msr_write(apic, msr, *val);
+    } else {
+        ok = apic_msr_read(apic, msr, val);
+    }
+    if (!locked) {
+        bql_unlock();
+    }
+    return ok ? 1 : 0;
+}
+
+static void pc_apic_interrupt(CPUState *cs, uint32_t mask)
+{
+    cpu_interrupt(cs, mask);
+    cpus_kick(cs);
+}
+
+static CPUState *pc_current_cpu(void)
+{
+    return current_cpu;
+}
+
+static const ApicCpuHooks pc_apic_hooks = {
+    .interrupt = pc_apic_interrupt,
+    .reset_interrupt = cpu_reset_interrupt,
+    .current_cpu = pc_current_cpu,
+};
+
+/* ISA IRQ n goes to the 8259 and to the IOAPIC (IRQ 0 -> GSI 2, as the
+ * MADT's interrupt source override says) */
+static void pc_isa_irq(void *opaque, int n, int level)
+{
+    PCMachineState *ms = opaque;
+
+    qemu_set_irq(ms->i8259[n], level);
+    if (ms->ioapic) {
+        qemu_set_irq(qdev_get_gpio_in(ms->ioapic, n == 0 ? 2 : n), level);
+    }
 }
 
 static void pc_triple_fault(CPUState *cs)
@@ -398,6 +519,81 @@ static void pc_fw_cfg_init(PCMachineState *ms)
     }
 }
 
+/* ---- direct kernel boot ---- */
+
+static void pc_boot_e820_add(PCMachineState *ms, uint64_t addr, uint64_t size, uint32_t type)
+{
+    if (size && ms->boot_e820_n < PC_BOOT_E820_MAX) {
+        X86BootE820Entry *e = &ms->boot_e820[ms->boot_e820_n++];
+        e->addr = addr;
+        e->size = size;
+        e->type = type;
+    }
+}
+
+/*
+ * The memory map a BIOS would report, built from the RAM layout: base
+ * memory up to the EBDA, the BIOS area, extended memory, the ACPI tables
+ * at the top of low RAM, the APIC/IOAPIC pages, RAM above 4 GiB.
+ */
+static void pc_build_boot_e820(PCMachineState *ms)
+{
+    ms->acpi_addr = ms->below_4g - PC_ACPI_AREA;
+    pc_boot_e820_add(ms, 0, 0x9fc00, E820_RAM);
+    pc_boot_e820_add(ms, 0x9fc00, 0x400, E820_RESERVED);
+    pc_boot_e820_add(ms, 0xf0000, 0x10000, E820_RESERVED);
+    pc_boot_e820_add(ms, 0x100000, ms->acpi_addr - 0x100000, E820_RAM);
+    pc_boot_e820_add(ms, ms->acpi_addr, PC_ACPI_AREA, E820_ACPI);
+    pc_boot_e820_add(ms, IOAPIC_DEFAULT_ADDRESS, 0x1000, E820_RESERVED);
+    pc_boot_e820_add(ms, APIC_DEFAULT_ADDRESS, 0x1000, E820_RESERVED);
+    if (ms->above_4g) {
+        pc_boot_e820_add(ms, 0x100000000ull, ms->above_4g, E820_RAM);
+    }
+}
+
+static void pc_build_acpi(PCMachineState *ms)
+{
+    AcpiConfig cfg;
+    uint8_t ids[PC_MAX_CPUS];
+
+    acpi_config_default(&cfg);
+    cfg.cpu_count = ms->cfg.smp;
+    for (int i = 0; i < ms->cfg.smp; i++) {
+        ids[i] = i;
+    }
+    cfg.apic_ids = ids;
+    cfg.low_ram_top = ms->below_4g;
+    cfg.pm_io_base = PC_PM_IO_BASE;
+    cfg.sci_irq = PC_SCI_IRQ;
+    cfg.ioapic_id = 0;
+    cfg.ioapic_addr = IOAPIC_DEFAULT_ADDRESS;
+    cfg.hpet = false;
+    cfg.serial_count = 2;
+    ms->acpi = acpi_build(&cfg);
+}
+
+/* after every reset: the kernel, boot_params and the ACPI tables again */
+static void pc_direct_boot(PCMachineState *ms)
+{
+    X86BootConfig bc = {
+        .kernel_filename = ms->cfg.kernel,
+        .initrd_filename = ms->cfg.initrd,
+        .cmdline = ms->cfg.append,
+        .e820 = ms->boot_e820,
+        .e820_entries = ms->boot_e820_n,
+    };
+    Error *err = NULL;
+
+    /* RSDP first (16-byte aligned), the tables 64 bytes on */
+    bc.acpi_rsdp_addr = acpi_install_tables(&ms->acpi, &address_space_memory, ms->acpi_addr + 64,
+                                            ms->acpi_addr);
+    if (!x86_load_linux(&bc, &address_space_memory, ms->cpu, &err)) {
+        /* checked at start-up; a failure now (file gone) stops the guest */
+        error_report_err(err);
+        qemu_system_exit_request(1);
+    }
+}
+
 /* ---- drives ---- */
 
 static bool pc_attach_drives(PCMachineState *ms, Error **errp)
@@ -460,6 +656,11 @@ CPUState *pc_get_cpu(PCMachineState *ms)
     return ms->cpu ? &ms->cpu->parent : NULL;
 }
 
+CPUState *pc_get_cpu_n(PCMachineState *ms, int n)
+{
+    return n >= 0 && n < ms->cfg.smp && ms->cpus[n] ? &ms->cpus[n]->parent : NULL;
+}
+
 void pc_machine_reset(void *opaque)
 {
     PCMachineState *ms = opaque;
@@ -467,14 +668,34 @@ void pc_machine_reset(void *opaque)
     ms->port92 = 0;
     ms->kbc_a20 = true; /* the i8042 reset raises its A20 output */
     qdev_reset_all_devices();
+    if (ms->pm) {
+        /* PIIX4 DEVACTB (0x58) bit 25, APMC_EN, reads as already set: there
+         * is no SMM, and SeaBIOS skips its SMM set-up (which would wait
+         * forever for an SMI handler to answer on port 0xb3) */
+        ms->pm->config[0x5b] |= 0x02;
+    }
     pc_a20_update(ms);
     pc_cmos_init(ms); /* the CMOS is battery-backed; re-assert what the board owns */
-    if (ms->cpu) {
-        CPUState *cs = &ms->cpu->parent;
+    for (int i = 0; i < ms->cfg.smp && ms->cpus[i]; i++) {
+        X86CPU *cpu = ms->cpus[i];
+        CPUState *cs = &cpu->parent;
         cpu_reset_interrupt(cs, ~0u);
         cs->exception_index = -1;
-        x86_cpu_reset(ms->cpu);
+        x86_cpu_reset(cpu);
         cs->halted = false;
+        if (i > 0) {
+            /* application processors wait for INIT/SIPI */
+            cs->halted = true;
+            cpu->env.wait_sipi = true;
+        }
+    }
+    /* the code cache holds the last boot's translations of RAM that the
+     * next boot (another kernel layout: KASLR) reuses */
+    for (int i = 0; i < ms->cfg.smp && ms->cpus[i]; i++) {
+        tb_flush(&ms->cpus[i]->parent);
+    }
+    if (ms->cpu && ms->direct_boot) {
+        pc_direct_boot(ms);
     }
 }
 
@@ -488,6 +709,15 @@ PCMachineState *pc_init(const PCMachineConfig *cfg, Error **errp)
     ms->cfg = *cfg;
     if (ms->cfg.smp < 1) {
         ms->cfg.smp = 1;
+    }
+    if (ms->cfg.smp > PC_MAX_CPUS) {
+        error_setg(errp, "at most %d CPUs", PC_MAX_CPUS);
+        return NULL;
+    }
+    ms->direct_boot = cfg->kernel && !cfg->bios;
+    if (!cfg->kernel && (cfg->initrd || cfg->append)) {
+        error_setg(errp, "-initrd and -append need -kernel");
+        return NULL;
     }
     pc_the_machine = ms;
     ms->below_4g = cfg->ram_size >= PC_LOWMEM_MAX ? PC_LOWMEM_MAX : cfg->ram_size;
@@ -512,7 +742,12 @@ PCMachineState *pc_init(const PCMachineConfig *cfg, Error **errp)
         return NULL;
     }
     pci_memory = i440fx_get_pci_memory(ms->host);
-    if (!pc_load_bios(ms, pci_memory, errp)) {
+    if (!ms->direct_boot && !pc_load_bios(ms, pci_memory, errp)) {
+        return NULL;
+    }
+    if (cfg->kernel && !ms->direct_boot) {
+        error_setg(errp, "-kernel with -bios (booting the kernel through the BIOS) is not "
+                         "supported yet: leave -bios out for direct kernel boot");
         return NULL;
     }
     ms->piix3 = (PIIX3State *)pci_create_simple(i440fx_get_bus(ms->host), PCI_DEVFN(1, 0),
@@ -527,21 +762,38 @@ PCMachineState *pc_init(const PCMachineConfig *cfg, Error **errp)
     /* CPU */
     if (cfg->has_cpu) {
         tcg_exec_init(CODE_CACHE_SIZE, false);
-        ms->cpu = x86_cpu_new(0);
         memory_region_init(&ms->cpu_root, NULL, "cpu-memory", UINT64_MAX);
         memory_region_init_alias(&ms->cpu_sysmem, NULL, "cpu-system", sysmem, 0, UINT64_MAX);
         memory_region_add_subregion(&ms->cpu_root, 0, &ms->cpu_sysmem);
         address_space_init(&ms->cpu_as, &ms->cpu_root, "cpu-memory");
         ms->kbc_a20 = true;
-        tlb_init(&ms->cpu->parent, &ms->cpu_as);
-        ms->cpu->get_irq_vector = pc_get_irq_vector;
+        apic_set_cpu_hooks(&pc_apic_hooks);
+        for (int i = 0; i < ms->cfg.smp; i++) {
+            X86CPU *cpu = x86_cpu_new(i);
+            ms->cpus[i] = cpu;
+            tlb_init(&cpu->parent, &ms->cpu_as);
+            cpu->get_irq_vector = pc_get_irq_vector;
+            cpu->get_sipi_vector = pc_get_sipi_vector;
+            ms->apic[i] = apic_create(&cpu->parent, i, i == 0);
+        }
+        ms->cpu = ms->cpus[0];
+        apic_mmio_map(sysmem);
         x86_triple_fault_hook = pc_triple_fault;
-        ms->cpu_intr = qemu_allocate_irq(pc_cpu_intr, ms, 0);
+        x86_apic_msr_hook = pc_apic_msr;
+        /* the 8259's INT reaches the boot CPU through its LINT0 */
+        ms->cpu_intr = qdev_get_gpio_in(ms->apic[0], APIC_GPIO_LINT0);
     }
 
-    /* ISA devices */
+    /* interrupt controllers: the 8259 pair and the IOAPIC, both fed by ISA IRQs */
     ms->i8259 = i8259_init(ms->isa, ms->cpu_intr, &ms->pic);
-    isa_bus_register_input_irqs(ms->isa, ms->i8259);
+    if (cfg->has_cpu) {
+        ms->ioapic = sysbus_create_simple(TYPE_IOAPIC, IOAPIC_DEFAULT_ADDRESS, NULL);
+        apic_set_eoi_broadcast(ioapic_eoi_broadcast, ms->ioapic);
+    }
+    for (int i = 0; i < 16; i++) {
+        ms->isa_irq[i] = qemu_allocate_irq(pc_isa_irq, ms, i);
+    }
+    isa_bus_register_input_irqs(ms->isa, ms->isa_irq);
     i8254_create(ms->isa);
     ms->rtc = DEVICE(mc146818_rtc_create(ms->isa, NULL));
     for (int i = 0; i < PC_MAX_SERIAL; i++) {
@@ -593,7 +845,41 @@ PCMachineState *pc_init(const PCMachineConfig *cfg, Error **errp)
         ms->vga = (PCIDevice *)vga;
     }
 
+    /* PIIX4 power management (01.3): SCI on IRQ 9, PM block at 0x600 */
+    {
+        DeviceState *pm = qdev_new(TYPE_PIIX4_PM, errp);
+
+        if (!pm) {
+            return NULL;
+        }
+        qdev_prop_set_int32(pm, "addr", PCI_DEVFN(1, 3));
+        qdev_prop_set_uint32(pm, "pm-io-base", PC_PM_IO_BASE);
+        if (!qdev_realize(pm, &i440fx_get_bus(ms->host)->qbus, &err)) {
+            error_propagate(errp, err);
+            qdev_delete(pm);
+            return NULL;
+        }
+        qdev_connect_gpio_out_named(pm, PIIX4_PM_SCI_GPIO, 0, ms->isa_irq[PC_SCI_IRQ]);
+        ms->pm = (PCIDevice *)pm;
+    }
+
     pc_fw_cfg_init(ms);
+    pc_build_acpi(ms);
+    acpi_add_fw_cfg(&ms->acpi, ms->fw_cfg);
+    if (ms->direct_boot && ms->cpu) {
+        /* check the kernel now, for a clear error before anything runs */
+        pc_build_boot_e820(ms);
+        X86BootConfig bc = {
+            .kernel_filename = cfg->kernel,
+            .initrd_filename = cfg->initrd,
+            .cmdline = cfg->append,
+            .e820 = ms->boot_e820,
+            .e820_entries = ms->boot_e820_n,
+        };
+        if (!x86_load_linux(&bc, &address_space_memory, ms->cpu, errp)) {
+            return NULL;
+        }
+    }
     qemu_register_machine_reset(pc_machine_reset, ms);
     return ms;
 }

@@ -15,6 +15,10 @@
  * EXCP_* request (EXCP_HLT: halted until an interrupt). */
 typedef int (*CPUExecFunc)(CPUState *cs);
 
+/* Before the first cpus_add_cpu: run all CPUs in one thread, in turn
+ * (-accel tcg,thread=single), instead of a thread per CPU. */
+void cpus_set_single_thread(bool on);
+
 /* Register cs (the first is "the" CPU of info registers) and create its
  * thread, paused. BQL held. */
 void cpus_add_cpu(CPUState *cs, CPUExecFunc exec);

@@ -17,6 +17,12 @@
  * the two combine so, see x86_do_interrupt_all); a fault while delivering
  * #DF is a triple fault: the machine's hook requests a reset, or without
  * one the CPU shuts down (halted, deaf to interrupts).
+ *
+ * Multiprocessor start-up (SDM vol. 3, 8.4): CPU_INTERRUPT_INIT (an INIT
+ * IPI from the local APIC) resets the CPU to its power-on state, halted in
+ * wait-for-SIPI (env->wait_sipi); CPU_INTERRUPT_SIPI then starts it in
+ * real mode at CS = vector << 8, IP = 0, the vector read from the APIC
+ * through X86CPU.get_sipi_vector. A SIPI to a CPU not waiting is ignored.
  */
 #include <string.h>
 
@@ -155,13 +161,43 @@ void x86_check_pending_interrupts(CPUX86State *env)
     }
 }
 
+/* INIT and SIPI, between instructions */
+static void x86_cpu_handle_init_sipi(CPUState *cs, uint32_t req)
+{
+    X86CPU *cpu = env_archcpu(cpu_env(cs));
+    CPUX86State *env = &cpu->env;
+
+    if (req & CPU_INTERRUPT_INIT) {
+        cpu_reset_interrupt(cs, CPU_INTERRUPT_INIT);
+        x86_cpu_reset(cpu);
+        env->wait_sipi = true;
+        cs->halted = true;
+    }
+    if (req & CPU_INTERRUPT_SIPI) {
+        cpu_reset_interrupt(cs, CPU_INTERRUPT_SIPI);
+        int vector = cpu->get_sipi_vector ? cpu->get_sipi_vector(cs) : -1;
+        if (env->wait_sipi && vector >= 0) {
+            x86_seg_cache_set(env, R_CS, (vector & 0xff) << 8, (uint32_t)(vector & 0xff) << 12,
+                              0xffff,
+                              DESC_P_MASK | DESC_S_MASK | DESC_CS_MASK | DESC_R_MASK | DESC_A_MASK);
+            env->eip = 0;
+            env->wait_sipi = false;
+            cs->halted = false;
+            x86_update_hflags(env);
+        }
+    }
+}
+
 /* whether a halted CPU wakes: an interrupt it would take */
 static bool x86_cpu_has_work(CPUState *cs)
 {
     CPUX86State *env = cpu_env(cs);
     uint32_t req = __atomic_load_n(&cs->interrupt_request, __ATOMIC_ACQUIRE);
 
-    if (x86_in_shutdown(env)) {
+    if (req & (CPU_INTERRUPT_INIT | CPU_INTERRUPT_SIPI)) {
+        return true;
+    }
+    if (x86_in_shutdown(env) || env->wait_sipi) {
         return false;
     }
     return ((req & CPU_INTERRUPT_HARD) && (env->eflags & IF_MASK)) ||
@@ -184,13 +220,17 @@ int x86_cpu_exec(CPUState *cs)
             cs->exception_index = -1;
             return r;
         }
+        uint32_t req = __atomic_load_n(&cs->interrupt_request, __ATOMIC_ACQUIRE);
+        if (req & (CPU_INTERRUPT_INIT | CPU_INTERRUPT_SIPI)) {
+            x86_cpu_handle_init_sipi(cs, req);
+        }
         if (cs->halted) {
             if (!x86_cpu_has_work(cs)) {
                 return EXCP_HLT;
             }
             cs->halted = false;
         }
-        uint32_t req = __atomic_load_n(&cs->interrupt_request, __ATOMIC_ACQUIRE);
+        req = __atomic_load_n(&cs->interrupt_request, __ATOMIC_ACQUIRE);
         if (req & (CPU_INTERRUPT_HARD | CPU_INTERRUPT_NMI)) {
             x86_cpu_exec_interrupt(cs, req);
         }

@@ -34,11 +34,12 @@
 #define CPUID_EXT_FEATURES_ECX ((1u << 0) /* LAHF_LM */ | (1u << 5) /* ABM: LZCNT */)
 #define CPUID_FEATURES7_EBX ((1u << 3) /* BMI1 */ | (1u << 8) /* BMI2 */)
 /* added by the system emulator (the -sys.c files, seg_helper.c,
- * excp_helper.c): PSE MSR PAE CX8 SEP MTRR PGE CMOV PAT, 1 GiB pages.
- * Not (yet): DE, VME, MCE/MCA, APIC (until the local APIC exists). */
+ * excp_helper.c): PSE MSR PAE CX8 SEP MTRR PGE CMOV PAT, 1 GiB pages, and
+ * the xAPIC (hw/intc/apic.c, wired by the PC; not x2APIC or TSC-deadline).
+ * Not (yet): DE, VME, MCE/MCA. */
 #define CPUID_FEATURES_EDX_SYS                                                               \
     ((1u << 3) /* PSE */ | (1u << 5) /* MSR */ | (1u << 6) /* PAE */ | (1u << 11) /* SEP */  \
-     | (1u << 12) /* MTRR */ | (1u << 13) /* PGE */ | (1u << 16) /* PAT */)
+     | (1u << 9) /* APIC */ | (1u << 12) /* MTRR */ | (1u << 13) /* PGE */ | (1u << 16) /* PAT */)
 #define CPUID_EXT_FEATURES_EDX_SYS ((1u << 26) /* PDPE1GB */)
 /* ==== end of the feature table ==== */
 

@@ -200,10 +200,29 @@ static bool mtrr_valid_type(unsigned t)
     return t == 0 || t == 1 || t == 4 || t == 5 || t == 6;
 }
 
+int (*x86_apic_msr_hook)(CPUState *cs, uint32_t msr, uint64_t *val, bool write);
+
+static bool is_apic_msr(uint32_t msr)
+{
+    return msr == MSR_IA32_APICBASE || msr == 0x6e0 || (msr >= 0x800 && msr <= 0x8ff);
+}
+
 void helper_rdmsr(CPUX86State *env)
 {
     uint32_t msr = (uint32_t)env->regs[R_ECX];
     uint64_t v;
+
+    if (x86_apic_msr_hook && is_apic_msr(msr)) {
+        int r = x86_apic_msr_hook(env_cpu(env), msr, &v, false);
+        if (r == 0) {
+            raise_exception_err_ra(env, EXCP0D_GPF, 0, GETPC());
+        }
+        if (r > 0) {
+            env->regs[R_EAX] = (uint32_t)v;
+            env->regs[R_EDX] = (uint32_t)(v >> 32);
+            return;
+        }
+    }
 
     switch (msr) {
     case MSR_IA32_TSC:
@@ -273,6 +292,12 @@ void helper_rdmsr(CPUX86State *env)
     case MSR_TSC_AUX:
         v = env->tsc_aux;
         break;
+    case MSR_IA32_BIOS_SIGN_ID:
+        v = 0; /* no microcode update loaded */
+        break;
+    case MSR_IA32_PLATFORM_ID:
+        v = 0; /* platform 0: what the microcode loader matches against */
+        break;
     default:
         log_mask_printf(LOG_UNIMP, "x86: rdmsr of unknown MSR %#x\n", msr);
         raise_exception_err_ra(env, EXCP0D_GPF, 0, GETPC());
@@ -292,6 +317,19 @@ void helper_wrmsr(CPUX86State *env)
     uint32_t msr = (uint32_t)env->regs[R_ECX];
     uint64_t v = ((uint64_t)(uint32_t)env->regs[R_EDX] << 32) | (uint32_t)env->regs[R_EAX];
     bool ok = true;
+
+    if (x86_apic_msr_hook && is_apic_msr(msr)) {
+        int r = x86_apic_msr_hook(env_cpu(env), msr, &v, true);
+        if (r == 0) {
+            raise_exception_err_ra(env, EXCP0D_GPF, 0, ra);
+        }
+        if (r > 0) {
+            if (msr == MSR_IA32_APICBASE) {
+                env->apic_base = v;
+            }
+            return;
+        }
+    }
 
     switch (msr) {
     case MSR_IA32_TSC:
@@ -419,6 +457,8 @@ void helper_wrmsr(CPUX86State *env)
     case MSR_TSC_AUX:
         env->tsc_aux = (uint32_t)v;
         break;
+    case MSR_IA32_BIOS_SIGN_ID:
+        break; /* writing 0 before CPUID asks for the microcode revision: there is none */
     default:
         log_mask_printf(LOG_UNIMP, "x86: wrmsr of unknown MSR %#x value %#llx\n", msr,
                 (unsigned long long)v);

@@ -37,6 +37,13 @@ typedef struct PCMachineConfig {
     Chardev *serial[PC_MAX_SERIAL];
     Chardev *debugcon;     /* port 0x402, or NULL */
     PCDriveConfig drives[PC_MAX_DRIVES]; /* index = bus * 2 + unit */
+    /* Direct kernel boot (-kernel/-initrd/-append): without an explicit
+     * -bios, the machine loads the kernel itself at every reset (Linux boot
+     * protocol or Multiboot, hw/i386/x86-boot.c) and installs the ACPI
+     * tables; no firmware runs. */
+    const char *kernel;
+    const char *initrd;
+    const char *append;
 } PCMachineConfig;
 
 typedef struct PCMachineState PCMachineState;
@@ -47,6 +54,8 @@ PCMachineState *pc_init(const PCMachineConfig *cfg, Error **errp);
 void pc_machine_reset(void *opaque);
 /* The boot CPU (NULL under qtest). */
 CPUState *pc_get_cpu(PCMachineState *ms);
+/* CPU n (0 = the boot CPU), NULL past the last. */
+CPUState *pc_get_cpu_n(PCMachineState *ms, int n);
 /* Look a firmware file up: a path with a '/' as is, else in PC_FIRMWARE_DIR.
  * malloc'd; NULL if it does not exist. */
 char *pc_find_firmware(const char *name);

@@ -139,6 +139,8 @@ typedef struct CPUX86State {
     uint64_t mtrr_deftype;
     uint64_t mtrr_fixed[11];
     uint64_t mtrr_var[8][2]; /* PHYSBASEn, PHYSMASKn */
+    /* an application processor after INIT: halted until a start-up IPI */
+    bool wait_sipi;
 } CPUX86State;
 
 typedef struct X86CPU {
@@ -152,6 +154,12 @@ typedef struct X86CPU {
      * spurious request: nothing is delivered).
      */
     int (*get_irq_vector)(CPUState *cs);
+    /*
+     * System mode, set by the board with a local APIC: on
+     * CPU_INTERRUPT_SIPI, the start-up vector the APIC received (-1: none).
+     * CPU_INTERRUPT_INIT resets the CPU into the wait-for-SIPI state.
+     */
+    int (*get_sipi_vector)(CPUState *cs);
 } X86CPU;
 
 static inline X86CPU *env_archcpu(CPUX86State *env)
@@ -234,6 +242,8 @@ static inline CPUX86State *cpu_env(CPUState *cs) { return (CPUX86State *)cs->env
 /* MSRs the CPU implements (RDMSR/WRMSR of others: #GP) */
 #define MSR_IA32_TSC 0x10
 #define MSR_IA32_APICBASE 0x1b
+#define MSR_IA32_BIOS_SIGN_ID 0x8b
+#define MSR_IA32_PLATFORM_ID 0x17
 #define MSR_MTRRcap 0xfe
 #define MSR_IA32_SYSENTER_CS 0x174
 #define MSR_IA32_SYSENTER_ESP 0x175
@@ -281,6 +291,13 @@ static inline CPUX86State *cpu_env(CPUState *cs) { return (CPUX86State *)cs->env
  * interrupts ignored, as in shutdown state).
  */
 extern void (*x86_triple_fault_hook)(CPUState *cs);
+/*
+ * The machine's local APIC MSRs: RDMSR/WRMSR of IA32_APIC_BASE (0x1b),
+ * IA32_TSC_DEADLINE (0x6e0) and the x2APIC range 0x800-0x8ff call this
+ * (write: *val is the value) when set. Returns 1 done, 0 for #GP, -1 when
+ * the CPU has no APIC (the CPU's own handling then applies).
+ */
+extern int (*x86_apic_msr_hook)(CPUState *cs, uint32_t msr, uint64_t *val, bool write);
 
 /* Recompute env->hflags from CR0/CR4/EFER, the segments and EFLAGS
  * (keeps HF_INHIBIT_IRQ). */

@@ -1,0 +1,17 @@
+#!/bin/bash
+# Build a busybox initramfs (gzip'd newc cpio) around an init script:
+#   mkinitramfs.sh BUSYBOX INIT OUT
+# The archive holds /bin/busybox (Debian's static busybox), /init (the
+# script, run by busybox sh) and the mount points; it is built as an
+# ordinary user (cpio -R 0:0 makes the files root's).
+set -euo pipefail
+busybox=$1 init=$2 out=$3
+dir=$(mktemp -d "${TMPDIR:-/tmp}/tern-initramfs.XXXXXX")
+trap 'rm -rf "$dir"' EXIT
+mkdir -p "$dir"/{bin,sbin,proc,sys,dev,tmp,mnt,root,etc}
+cp "$busybox" "$dir/bin/busybox"
+chmod 755 "$dir/bin/busybox"
+ln -s busybox "$dir/bin/sh"
+cp "$init" "$dir/init"
+chmod 755 "$dir/init"
+(cd "$dir" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) | gzip -9 > "$out"
