@@ -1,41 +1,40 @@
 #!/bin/bash
-# The `make run` demo. The PC emulator (tern-system-x86_64) does not exist
-# yet, so for now this runs an interactive busybox shell (Debian's
-# busybox-static, a static x86-64 Linux program) under Tern's linux-user
-# emulator, build/tern-x86_64: every instruction of the shell and of the
-# busybox commands you type is translated and run by Tern.
+# The `make run` demo: boots Debian's stock kernel (fetched from Debian's
+# linux-image-amd64 package by scripts/fetch-guest.sh into ~/.cache/tern)
+# with a busybox initramfs (Debian's busybox-static) in tern-system-x86_64,
+# by direct kernel boot, to a busybox shell on this terminal (the serial
+# console; -nographic). Leave with "poweroff -f" in the guest or Ctrl-a x.
 #
-#   scripts/run-demo.sh [BUILDDIR]      (default: build)
-# Extra arguments after BUILDDIR are passed to busybox instead of "sh",
-# e.g. scripts/run-demo.sh build uname -a
-
-set -e
+#   scripts/run-demo.sh [BUILDDIR] [EMULATOR OPTIONS...]   (default: build)
+# e.g. scripts/run-demo.sh build -smp 4 -m 1G
+set -euo pipefail
 
 builddir=${1:-build}
 [ $# -gt 0 ] && shift
-emu=$builddir/tern-x86_64
-busybox=/bin/busybox
+srcdir=$(cd "$(dirname "$0")/.." && pwd)
+emu=$builddir/tern-system-x86_64
 
 if [ ! -x "$emu" ]; then
-    echo "run-demo: $emu does not exist yet." >&2
-    echo "run-demo: the linux-user emulator has not been built (or not written yet);" >&2
-    echo "run-demo: build it with 'make' and try again." >&2
+    echo "run-demo: $emu does not exist: build it with 'make' first" >&2
     exit 1
 fi
-if [ ! -x "$busybox" ]; then
-    echo "run-demo: $busybox is missing: install Debian's busybox-static" >&2
-    echo "run-demo: (scripts/install-deps.sh does that)" >&2
+if ! paths=$("$srcdir/scripts/fetch-guest.sh"); then
+    echo "run-demo: could not fetch Debian's kernel and busybox (see above)" >&2
     exit 1
 fi
-
-if [ $# -gt 0 ]; then
-    exec "$emu" "$busybox" "$@"
-fi
+kernel=$(sed -n 's/^KERNEL=//p' <<<"$paths")
+busybox=$(sed -n 's/^BUSYBOX=//p' <<<"$paths")
+cache=${TERN_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/tern}
+mkdir -p "$cache"
+initrd=$cache/demo-initrd.gz
+"$srcdir/tests/functional/guest/mkinitramfs.sh" "$busybox" \
+    "$srcdir/tests/functional/guest/linux-demo-init.sh" "$initrd"
 
 cat <<MSG
-Tern demo: an interactive busybox shell running under $emu
-(linux-user emulation: the x86-64 code of busybox is translated by Tern).
-The PC emulator, tern-system-x86_64, is not there yet; this is what runs today.
-Try: ls /, uname -a, echo \$((6*7)), busybox --list.  Leave with: exit
+Tern demo: booting Debian's kernel ($(basename "$kernel")) with a busybox
+initramfs in $emu (direct kernel boot, serial console on this terminal).
+Leave: type "poweroff -f" in the guest shell, or press Ctrl-a x at any time
+(Ctrl-a c switches to the (tern) monitor and back; Ctrl-a h lists the keys).
 MSG
-exec env PS1='tern-demo$ ' "$emu" "$busybox" sh
+exec "$emu" -kernel "$kernel" -initrd "$initrd" -append "console=ttyS0 panic=-1 quiet" \
+    -m 512M -smp 2 -nographic "$@"
