@@ -35,68 +35,89 @@
 
 #include "util/log.h"
 
-#define SETUP_HDR_OFF 0x1f1
+#define SETUP_HDR_OFF      0x1f1
 #define LINUX_MIN_PROTOCOL 0x020c /* 2.12 */
 
 /* setup header fields, offsets in the bzImage and in boot_params alike */
-#define HDR_SETUP_SECTS 0x1f1
-#define HDR_SYSSIZE 0x1f4
-#define HDR_BOOT_FLAG 0x1fe
-#define HDR_JUMP 0x200
-#define HDR_HEADER 0x202
-#define HDR_VERSION 0x206
-#define HDR_TYPE_OF_LOADER 0x210
-#define HDR_LOADFLAGS 0x211
-#define HDR_CODE32_START 0x214
-#define HDR_RAMDISK_IMAGE 0x218
-#define HDR_RAMDISK_SIZE 0x21c
-#define HDR_HEAP_END_PTR 0x224
-#define HDR_CMD_LINE_PTR 0x228
-#define HDR_INITRD_ADDR_MAX 0x22c
+#define HDR_SETUP_SECTS      0x1f1
+#define HDR_SYSSIZE          0x1f4
+#define HDR_BOOT_FLAG        0x1fe
+#define HDR_JUMP             0x200
+#define HDR_HEADER           0x202
+#define HDR_VERSION          0x206
+#define HDR_TYPE_OF_LOADER   0x210
+#define HDR_LOADFLAGS        0x211
+#define HDR_CODE32_START     0x214
+#define HDR_RAMDISK_IMAGE    0x218
+#define HDR_RAMDISK_SIZE     0x21c
+#define HDR_HEAP_END_PTR     0x224
+#define HDR_CMD_LINE_PTR     0x228
+#define HDR_INITRD_ADDR_MAX  0x22c
 #define HDR_KERNEL_ALIGNMENT 0x230
-#define HDR_RELOCATABLE 0x234
-#define HDR_CMDLINE_SIZE 0x238
-#define HDR_PREF_ADDRESS 0x258
-#define HDR_INIT_SIZE 0x260
+#define HDR_RELOCATABLE      0x234
+#define HDR_CMDLINE_SIZE     0x238
+#define HDR_PREF_ADDRESS     0x258
+#define HDR_INIT_SIZE        0x260
 
 /* boot_params outside the header */
-#define BP_SCREEN_INFO 0x000
+#define BP_SCREEN_INFO    0x000
 #define BP_ACPI_RSDP_ADDR 0x070
-#define BP_ALT_MEM_K 0x1e0
-#define BP_E820_ENTRIES 0x1e8
-#define BP_E820_TABLE 0x2d0
-#define BP_SIZE 0x1000
+#define BP_ALT_MEM_K      0x1e0
+#define BP_E820_ENTRIES   0x1e8
+#define BP_E820_TABLE     0x2d0
+#define BP_SIZE           0x1000
 
-#define LOADFLAG_LOADED_HIGH 0x01
+#define LOADFLAG_LOADED_HIGH  0x01
 #define LOADFLAG_CAN_USE_HEAP 0x80
 
-#define MB_MAGIC 0x1badb002
-#define MB_BOOT_MAGIC 0x2badb002
-#define MB_SEARCH 8192
-#define MB_FLAG_PAGE_ALIGN (1u << 0)
-#define MB_FLAG_MEMINFO (1u << 1)
-#define MB_FLAG_VIDEO (1u << 2)
+#define MB_MAGIC            0x1badb002
+#define MB_BOOT_MAGIC       0x2badb002
+#define MB_SEARCH           8192
+#define MB_FLAG_PAGE_ALIGN  (1u << 0)
+#define MB_FLAG_MEMINFO     (1u << 1)
+#define MB_FLAG_VIDEO       (1u << 2)
 #define MB_FLAG_AOUT_KLUDGE (1u << 16)
 /* info flags */
-#define MBI_MEM (1u << 0)
-#define MBI_CMDLINE (1u << 2)
-#define MBI_MODS (1u << 3)
-#define MBI_MMAP (1u << 6)
-#define MBI_LOADER_NAME (1u << 9)
-#define MBI_SIZE 116
+#define MBI_MEM             (1u << 0)
+#define MBI_CMDLINE         (1u << 2)
+#define MBI_MODS            (1u << 3)
+#define MBI_MMAP            (1u << 6)
+#define MBI_LOADER_NAME     (1u << 9)
+#define MBI_SIZE            116
 /* where the Multiboot pieces go, around the info at X86_BOOT_PARAMS_ADDR */
-#define MB_MMAP_ADDR (X86_BOOT_PARAMS_ADDR + 0x200)
-#define MB_MODS_ADDR (X86_BOOT_PARAMS_ADDR + 0xf00)
-#define MB_NAME_ADDR (X86_BOOT_PARAMS_ADDR + 0xf80)
-#define MB_CMDLINE_MAX 0x8000
-#define MB_MODSTR_ADDR (X86_BOOT_CMDLINE_ADDR + MB_CMDLINE_MAX)
+#define MB_MMAP_ADDR        (X86_BOOT_PARAMS_ADDR + 0x200)
+#define MB_MODS_ADDR        (X86_BOOT_PARAMS_ADDR + 0xf00)
+#define MB_NAME_ADDR        (X86_BOOT_PARAMS_ADDR + 0xf80)
+#define MB_CMDLINE_MAX      0x8000
+#define MB_MODSTR_ADDR      (X86_BOOT_CMDLINE_ADDR + MB_CMDLINE_MAX)
 
-static uint16_t get16(const uint8_t *p) { return p[0] | p[1] << 8; }
-static uint32_t get32(const uint8_t *p) { return get16(p) | (uint32_t)get16(p + 2) << 16; }
-static uint64_t get64(const uint8_t *p) { return get32(p) | (uint64_t)get32(p + 4) << 32; }
-static void put16(uint8_t *p, uint16_t v) { p[0] = v; p[1] = v >> 8; }
-static void put32(uint8_t *p, uint32_t v) { put16(p, v); put16(p + 2, v >> 16); }
-static void put64(uint8_t *p, uint64_t v) { put32(p, v); put32(p + 4, v >> 32); }
+static uint16_t get16(const uint8_t *p)
+{
+    return p[0] | p[1] << 8;
+}
+static uint32_t get32(const uint8_t *p)
+{
+    return get16(p) | (uint32_t)get16(p + 2) << 16;
+}
+static uint64_t get64(const uint8_t *p)
+{
+    return get32(p) | (uint64_t)get32(p + 4) << 32;
+}
+static void put16(uint8_t *p, uint16_t v)
+{
+    p[0] = v;
+    p[1] = v >> 8;
+}
+static void put32(uint8_t *p, uint32_t v)
+{
+    put16(p, v);
+    put16(p + 2, v >> 16);
+}
+static void put64(uint8_t *p, uint64_t v)
+{
+    put32(p, v);
+    put32(p + 4, v >> 32);
+}
 
 static bool read_whole_file(const char *path, const char *what, uint8_t **buf, size_t *len,
                             Error **errp)
@@ -270,8 +291,10 @@ static bool linux_load(const X86BootConfig *cfg, AddressSpace *as, X86CPU *cpu, 
     size_t setup_size = (size_t)(setup_sects + 1) * 512;
     uint64_t sys_size = (uint64_t)get32(kernel + HDR_SYSSIZE) * 16;
     if (hdr_end > BP_SIZE || hdr_end < HDR_INIT_SIZE + 4 || hdr_end > klen || setup_size > klen) {
-        error_setg(errp, "kernel '%s' is truncated or corrupt: bad setup header (end 0x%zx, "
-                   "%u setup sectors, file 0x%zx bytes)", kname, hdr_end, setup_sects, klen);
+        error_setg(errp,
+                   "kernel '%s' is truncated or corrupt: bad setup header (end 0x%zx, "
+                   "%u setup sectors, file 0x%zx bytes)",
+                   kname, hdr_end, setup_sects, klen);
         return false;
     }
     if (sys_size == 0 || sys_size > klen - setup_size) {
@@ -294,7 +317,8 @@ static bool linux_load(const X86BootConfig *cfg, AddressSpace *as, X86CPU *cpu, 
     uint64_t pref = get64(kernel + HDR_PREF_ADDRESS);
     uint32_t align = get32(kernel + HDR_KERNEL_ALIGNMENT);
     if (kernel[HDR_RELOCATABLE] && pref >= load && pref < (1ull << 32) &&
-        (!align || (align & (align - 1)) || pref % align == 0) && e820_range_is_ram(cfg, pref, need)) {
+        (!align || (align & (align - 1)) || pref % align == 0) &&
+        e820_range_is_ram(cfg, pref, need)) {
         load = pref;
     }
     if (!e820_range_is_ram(cfg, load, need)) {
@@ -320,7 +344,8 @@ static bool linux_load(const X86BootConfig *cfg, AddressSpace *as, X86CPU *cpu, 
     memset(bp, 0, sizeof(bp));
     memcpy(bp + SETUP_HDR_OFF, kernel + SETUP_HDR_OFF, hdr_end - SETUP_HDR_OFF);
     bp[HDR_TYPE_OF_LOADER] = 0xff; /* undefined loader */
-    bp[HDR_LOADFLAGS] = (bp[HDR_LOADFLAGS] & ~0x60) | LOADFLAG_CAN_USE_HEAP; /* no QUIET/KEEP_SEGS */
+    bp[HDR_LOADFLAGS] =
+        (bp[HDR_LOADFLAGS] & ~0x60) | LOADFLAG_CAN_USE_HEAP; /* no QUIET/KEEP_SEGS */
     put16(bp + HDR_HEAP_END_PTR, 0xfe00);
     put32(bp + HDR_CODE32_START, load);
     put32(bp + HDR_CMD_LINE_PTR, X86_BOOT_CMDLINE_ADDR);
@@ -329,10 +354,10 @@ static bool linux_load(const X86BootConfig *cfg, AddressSpace *as, X86CPU *cpu, 
     /* screen_info: the VGA text console the kernel finds already set up */
     uint64_t ext_kb = e820_ram_at(cfg, 0x100000) / 1024;
     put16(bp + BP_SCREEN_INFO + 0x02, ext_kb > 0xffff ? 0xffff : ext_kb); /* ext_mem_k */
-    bp[BP_SCREEN_INFO + 0x06] = 3;      /* orig_video_mode: 80x25 colour text */
-    bp[BP_SCREEN_INFO + 0x07] = 80;     /* orig_video_cols */
-    bp[BP_SCREEN_INFO + 0x0e] = 25;     /* orig_video_lines */
-    bp[BP_SCREEN_INFO + 0x0f] = 1;      /* orig_video_isVGA: VGA text */
+    bp[BP_SCREEN_INFO + 0x06] = 3;         /* orig_video_mode: 80x25 colour text */
+    bp[BP_SCREEN_INFO + 0x07] = 80;        /* orig_video_cols */
+    bp[BP_SCREEN_INFO + 0x0e] = 25;        /* orig_video_lines */
+    bp[BP_SCREEN_INFO + 0x0f] = 1;         /* orig_video_isVGA: VGA text */
     put16(bp + BP_SCREEN_INFO + 0x10, 16); /* orig_video_points: 8x16 font */
     put32(bp + BP_ALT_MEM_K, ext_kb > 0xffffffffu ? 0xffffffffu : ext_kb);
 
@@ -447,8 +472,10 @@ static bool multiboot_parse_elf(const char *kname, const uint8_t *buf, size_t le
     unsigned phnum, phentsize;
 
     if (len < sizeof(Elf32_Ehdr) || memcmp(buf, ELFMAG, SELFMAG) != 0) {
-        error_setg(errp, "Multiboot kernel '%s' is not an ELF file and its header does not give "
-                   "load addresses (flag 16)", kname);
+        error_setg(errp,
+                   "Multiboot kernel '%s' is not an ELF file and its header does not give "
+                   "load addresses (flag 16)",
+                   kname);
         return false;
     }
     is64 = buf[EI_CLASS] == ELFCLASS64;
@@ -479,8 +506,8 @@ static bool multiboot_parse_elf(const char *kname, const uint8_t *buf, size_t le
             goto bad_machine;
         }
     }
-    if (phnum == 0 || phentsize < (is64 ? sizeof(Elf64_Phdr) : sizeof(Elf32_Phdr)) ||
-        phoff > len || (uint64_t)phnum * phentsize > len - phoff) {
+    if (phnum == 0 || phentsize < (is64 ? sizeof(Elf64_Phdr) : sizeof(Elf32_Phdr)) || phoff > len ||
+        (uint64_t)phnum * phentsize > len - phoff) {
         error_setg(errp, "Multiboot kernel '%s' is truncated or corrupt (program headers)", kname);
         return false;
     }
@@ -505,9 +532,11 @@ static bool multiboot_parse_elf(const char *kname, const uint8_t *buf, size_t le
             continue;
         }
         if (offset > len || filesz > len - offset || filesz > memsz) {
-            error_setg(errp, "Multiboot kernel '%s' is truncated: segment %u needs file bytes "
-                       "0x%llx..0x%llx, the file has 0x%zx", kname, i,
-                       (unsigned long long)offset, (unsigned long long)(offset + filesz), len);
+            error_setg(errp,
+                       "Multiboot kernel '%s' is truncated: segment %u needs file bytes "
+                       "0x%llx..0x%llx, the file has 0x%zx",
+                       kname, i, (unsigned long long)offset, (unsigned long long)(offset + filesz),
+                       len);
             return false;
         }
         if (*nsegs == MB_MAX_SEGS) {
@@ -558,7 +587,7 @@ static bool multiboot_load(const X86BootConfig *cfg, AddressSpace *as, X86CPU *c
     if (flags & MB_FLAG_VIDEO) {
         /* a request, not a requirement we can honour: the kernel sees no framebuffer info */
         log_mask_printf(LOG_UNIMP, "multiboot: '%s' asks for a video mode; staying in VGA text\n",
-                      kname);
+                        kname);
     }
 
     if (flags & MB_FLAG_AOUT_KLUDGE) {
@@ -577,9 +606,10 @@ static bool multiboot_load(const X86BootConfig *cfg, AddressSpace *as, X86CPU *c
         uint64_t file_off = hoff - (header_addr - load_addr);
         uint64_t filesz = load_end ? load_end - load_addr : klen - file_off;
         if (filesz > klen - file_off) {
-            error_setg(errp, "Multiboot kernel '%s' is truncated: the header loads 0x%llx bytes "
-                       "from file offset 0x%llx, the file has 0x%zx", kname,
-                       (unsigned long long)filesz, (unsigned long long)file_off, klen);
+            error_setg(errp,
+                       "Multiboot kernel '%s' is truncated: the header loads 0x%llx bytes "
+                       "from file offset 0x%llx, the file has 0x%zx",
+                       kname, (unsigned long long)filesz, (unsigned long long)file_off, klen);
             return false;
         }
         uint64_t memsz = bss_end ? bss_end - load_addr : filesz;
@@ -595,7 +625,8 @@ static bool multiboot_load(const X86BootConfig *cfg, AddressSpace *as, X86CPU *c
         uint64_t a = segs[i].paddr, n = segs[i].memsz;
         if (a + n > (1ull << 32) || !e820_range_is_ram(cfg, a, n) ||
             (a < X86_BOOT_LOW_END && a + n > X86_BOOT_GDT_ADDR)) {
-            error_setg(errp, "Multiboot kernel '%s': segment at 0x%llx..0x%llx is not in free "
+            error_setg(errp,
+                       "Multiboot kernel '%s': segment at 0x%llx..0x%llx is not in free "
                        "guest RAM (RAM size, or it overlaps the loader's area below 0x%x)",
                        kname, (unsigned long long)a, (unsigned long long)(a + n), X86_BOOT_LOW_END);
             return false;
@@ -657,9 +688,10 @@ static bool multiboot_load(const X86BootConfig *cfg, AddressSpace *as, X86CPU *c
         size_t slen = strlen(cfg->initrd_filename);
         mod_addr = (kernel_hi + 0xfff) & ~0xfffull;
         if (slen >= MB_CMDLINE_MAX || !e820_range_is_ram(cfg, mod_addr, initrd_len)) {
-            error_setg(errp, "initrd '%s' (0x%zx bytes) does not fit in guest RAM after the "
-                       "kernel (0x%llx)", cfg->initrd_filename, initrd_len,
-                       (unsigned long long)mod_addr);
+            error_setg(errp,
+                       "initrd '%s' (0x%zx bytes) does not fit in guest RAM after the "
+                       "kernel (0x%llx)",
+                       cfg->initrd_filename, initrd_len, (unsigned long long)mod_addr);
             goto out;
         }
         uint8_t mod[16] = { 0 };
@@ -670,8 +702,7 @@ static bool multiboot_load(const X86BootConfig *cfg, AddressSpace *as, X86CPU *c
         put32(mbi + 20, 1);
         put32(mbi + 24, MB_MODS_ADDR);
         if (!guest_write(as, MB_MODS_ADDR, mod, sizeof(mod), "module list", errp) ||
-            !guest_write(as, MB_MODSTR_ADDR, cfg->initrd_filename, slen + 1, "module name",
-                         errp) ||
+            !guest_write(as, MB_MODSTR_ADDR, cfg->initrd_filename, slen + 1, "module name", errp) ||
             !guest_write(as, mod_addr, initrd, initrd_len, "initrd", errp)) {
             goto out;
         }
@@ -740,8 +771,7 @@ bool x86_boot_load(const X86BootConfig *cfg, AddressSpace *as, X86CPU *cpu, X86B
     } else if ((mb = multiboot_find_header(kernel, klen)) >= 0) {
         ok = multiboot_load(cfg, as, cpu, kernel, klen, mb, info, errp);
     } else if (multiboot_has_bad_header(kernel, klen)) {
-        error_setg(errp, "kernel '%s': Multiboot header with a bad checksum",
-                   cfg->kernel_filename);
+        error_setg(errp, "kernel '%s': Multiboot header with a bad checksum", cfg->kernel_filename);
         ok = false;
     } else {
         error_setg(errp,

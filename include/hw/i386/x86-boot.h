@@ -21,20 +21,20 @@
 #include "target/i386/cpu.h"
 #include "util/error.h"
 
-#define X86_BOOT_GDT_ADDR 0x500
-#define X86_BOOT_PARAMS_ADDR 0x10000
+#define X86_BOOT_GDT_ADDR     0x500
+#define X86_BOOT_PARAMS_ADDR  0x10000
 #define X86_BOOT_CMDLINE_ADDR 0x20000
-#define X86_BOOT_LOW_END 0x30000 /* end of the loader's low-memory area */
+#define X86_BOOT_LOW_END      0x30000 /* end of the loader's low-memory area */
 
 /* selectors of the GDT the loader installs (Linux's __BOOT_CS/__BOOT_DS) */
 #define X86_BOOT_CS 0x10
 #define X86_BOOT_DS 0x18
 
 /* e820 types */
-#define E820_RAM 1
+#define E820_RAM      1
 #define E820_RESERVED 2
-#define E820_ACPI 3
-#define E820_NVS 4
+#define E820_ACPI     3
+#define E820_NVS      4
 #define E820_UNUSABLE 5
 
 #define X86_BOOT_E820_MAX 128 /* entries boot_params can hold */
@@ -63,11 +63,11 @@ typedef struct X86BootConfig {
 /* What was loaded, for the board's logs and the tests. */
 typedef struct X86BootInfo {
     bool multiboot;
-    uint64_t entry;           /* EIP at start */
-    uint64_t kernel_addr;     /* where the kernel image went */
-    uint64_t kernel_end;      /* end of what the kernel may use (init_size/bss) */
+    uint64_t entry;                    /* EIP at start */
+    uint64_t kernel_addr;              /* where the kernel image went */
+    uint64_t kernel_end;               /* end of what the kernel may use (init_size/bss) */
     uint64_t initrd_addr, initrd_size; /* 0 when none */
-    uint16_t protocol;        /* Linux boot protocol version (0 for Multiboot) */
+    uint16_t protocol;                 /* Linux boot protocol version (0 for Multiboot) */
 } X86BootInfo;
 
 /*
