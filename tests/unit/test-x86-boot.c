@@ -407,7 +407,15 @@ static void test_bzimage(void)
         tap_diag("%s", msg);
         free(msg);
     }
-    run_cpu("Linux version", 60);
+    /* TEST_X86_BOOT_UNTIL=STRING runs further (120 s at most) and shows the console */
+    const char *until = getenv("TEST_X86_BOOT_UNTIL");
+    if (until && !*until) {
+        until = NULL;
+    }
+    run_cpu(until ? until : "Linux version", until ? 120 : 60);
+    if (until) {
+        printf("%s\n", serial_out);
+    }
     bool banner = strstr(serial_out, "Linux version") != NULL;
     tap_ok(banner, "the kernel runs and prints its banner on the early serial console");
     if (!banner) {
