@@ -76,8 +76,20 @@ fetch() {
         fi
     fi
 
-    msg "downloading $pkg $version"
+    # Parallel test runs fetch into the same cache: one at a time, and
+    # whoever waited looks again before downloading.
     mkdir -p "$cache"
+    exec 9>"$cache/.lock"
+    flock 9
+    if [ -f "$dir/sha256" ] && [ "$(cat "$dir/sha256")" = "$sha" ]; then
+        file=$(find "$dir" -maxdepth 1 -type f ! -name sha256 | head -n1)
+        if [ -n "$file" ]; then
+            exec 9>&-
+            echo "$file"
+            return
+        fi
+    fi
+    msg "downloading $pkg $version"
     tmp=$(mktemp -d "$cache/.fetch.XXXXXX")
     trap 'rm -rf "$tmp"' EXIT
     local aptopts=()
@@ -102,6 +114,7 @@ fetch() {
     echo "$sha" >"$dir/sha256"
     rm -rf "$tmp"
     trap - EXIT
+    exec 9>&-
     msg "cached $dir/$(basename "$file")"
     echo "$dir/$(basename "$file")"
 }
@@ -109,7 +122,12 @@ fetch() {
 fetch_kernel() {
     local pkg
     pkg=$(kernel_package)
-    [ -n "$pkg" ] || die "cannot resolve linux-image-amd64 to a kernel package (run apt-get update?)"
+    if [ -z "$pkg" ]; then
+        # Offline: the newest kernel package already cached, if any.
+        pkg=$(ls -1d "$cache"/linux-image-*-amd64_* 2>/dev/null | sort -V | tail -n1 || true)
+        pkg=$(basename "${pkg%%_*}")
+        [ -n "$pkg" ] || die "cannot resolve linux-image-amd64 to a kernel package (run apt-get update?)"
+    fi
     fetch "$pkg" 'boot/vmlinuz-*'
 }
 
