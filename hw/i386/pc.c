@@ -15,9 +15,22 @@
  * port 0x92 (A20 gate, fast reset), the i8042 when its model is built in,
  * a debug console on 0x402 with -debugcon; fw_cfg at 0x510 (DMA 0x514).
  *
- * The CPU: created here, its INTR line raised by the master PIC; it
- * acknowledges through get_irq_vector, which runs pic_read_irq with the
- * big lock. A triple fault requests a machine reset.
+ * CPUs (-smp N): each with its local APIC (APIC id = CPU index; the
+ * boot CPU's LINT0 carries the master 8259's INT in ExtINT mode); the
+ * application processors wait for INIT/SIPI. get_irq_vector acknowledges
+ * at the APIC, else at the 8259 when LINT0 passes it. Every ISA IRQ goes
+ * to the 8259 and to the IOAPIC (IRQ 0 on GSI 2, the MADT's override);
+ * the HPET's outputs go to the IOAPIC, and in legacy replacement mode its
+ * timers 0/1 replace the PIT and RTC lines. PIIX4 PM at 01.3 (PM block at
+ * 0x600, SCI on IRQ 9; its DEVACTB says "no SMM" so SeaBIOS skips SMM).
+ * A triple fault requests a machine reset.
+ *
+ * Firmware: SeaBIOS gets the ACPI tables through fw_cfg (table-loader).
+ * Direct kernel boot (-kernel without -bios): no firmware at all; at every
+ * reset the board installs the ACPI tables at the top of low RAM (e820
+ * type ACPI) and x86_load_linux loads the kernel, boot_params with the
+ * e820 map below and the RSDP address, and starts the boot CPU at the
+ * kernel's 32-bit entry. The code cache is flushed at every reset.
  *
  * A20: the CPU sees memory through its own address space "cpu-memory", an
  * alias of the system memory, so that the A20 gate masks CPU accesses only
@@ -59,6 +72,7 @@
 #include "hw/nvram/fw_cfg.h"
 #include "hw/pci-host/i440fx.h"
 #include "hw/pci/pci.h"
+#include "hw/timer/hpet.h"
 #include "hw/timer/i8254.h"
 #include "hw/timer/mc146818rtc.h"
 #include "sysemu/cpus.h"
@@ -94,7 +108,8 @@ struct PCMachineState {
     X86CPU *cpu; /* the boot CPU, cpus[0] */
     X86CPU *cpus[PC_MAX_CPUS];
     DeviceState *apic[PC_MAX_CPUS];
-    DeviceState *ioapic;
+    DeviceState *ioapic, *hpet;
+    bool hpet_legacy; /* HPET legacy replacement: the PIT and RTC are cut off */
     PCIDevice *pm;
     qemu_irq isa_irq[16]; /* ISA IRQ n: the 8259's input n and the IOAPIC's GSI */
     /* direct kernel boot */
@@ -264,10 +279,39 @@ static void pc_isa_irq(void *opaque, int n, int level)
 {
     PCMachineState *ms = opaque;
 
+    if (ms->hpet_legacy && (n == 0 || n == 8)) {
+        return; /* the HPET's timers 0 and 1 drive these lines now */
+    }
     qemu_set_irq(ms->i8259[n], level);
     if (ms->ioapic) {
         qemu_set_irq(qdev_get_gpio_in(ms->ioapic, n == 0 ? 2 : n), level);
     }
+}
+
+/* HPET output n is IOAPIC input n; in legacy replacement mode timers 0
+ * and 1 (GSI 2 and 8) also stand in for the PIT and RTC at the 8259 */
+static void pc_hpet_irq(void *opaque, int n, int level)
+{
+    PCMachineState *ms = opaque;
+
+    if (ms->ioapic) {
+        qemu_set_irq(qdev_get_gpio_in(ms->ioapic, n), level);
+    }
+    if (ms->hpet_legacy && (n == 2 || n == 8)) {
+        qemu_set_irq(ms->i8259[n == 2 ? 0 : 8], level);
+    }
+}
+
+static void pc_hpet_legacy(void *opaque, int n, int level)
+{
+    PCMachineState *ms = opaque;
+
+    if (level && !ms->hpet_legacy) {
+        /* the old sources' lines go quiet */
+        qemu_set_irq(ms->i8259[0], 0);
+        qemu_set_irq(ms->i8259[8], 0);
+    }
+    ms->hpet_legacy = level != 0;
 }
 
 static void pc_triple_fault(CPUState *cs)
@@ -567,7 +611,8 @@ static void pc_build_acpi(PCMachineState *ms)
     cfg.sci_irq = PC_SCI_IRQ;
     cfg.ioapic_id = 0;
     cfg.ioapic_addr = IOAPIC_DEFAULT_ADDRESS;
-    cfg.hpet = false;
+    cfg.hpet = ms->hpet != NULL;
+    cfg.hpet_addr = HPET_DEFAULT_ADDRESS;
     cfg.serial_count = 2;
     ms->acpi = acpi_build(&cfg);
 }
@@ -794,6 +839,12 @@ PCMachineState *pc_init(const PCMachineConfig *cfg, Error **errp)
         ms->isa_irq[i] = qemu_allocate_irq(pc_isa_irq, ms, i);
     }
     isa_bus_register_input_irqs(ms->isa, ms->isa_irq);
+    if (ms->ioapic) {
+        qemu_irq *gsi = qemu_allocate_irqs(pc_hpet_irq, ms, HPET_NUM_IRQS);
+        ms->hpet = hpet_create(HPET_DEFAULT_ADDRESS, gsi);
+        qdev_connect_gpio_out_named(ms->hpet, HPET_GPIO_LEGACY, 0,
+                                    qemu_allocate_irq(pc_hpet_legacy, ms, 0));
+    }
     i8254_create(ms->isa);
     ms->rtc = DEVICE(mc146818_rtc_create(ms->isa, NULL));
     for (int i = 0; i < PC_MAX_SERIAL; i++) {
