@@ -336,8 +336,13 @@ static int cpu_exec_loop(CPUState *cs)
             last_tb = NULL;
         }
         uint32_t cflags = curr_cflags();
+        uint32_t gen = cs->tb_flush_count;
         TranslationBlock *tb = tb_find(cs, cflags);
-        if (last_tb && !(cflags & CF_NO_CHAIN) && cs->tb_flush_count == tb_flush_count) {
+        /* tb_find flushes when the code cache is full, and tb_flush(cs)
+         * brings cs->tb_flush_count up to date: compare with the count
+         * from before, or last_tb (freed by the flush) would be chained */
+        if (last_tb && !(cflags & CF_NO_CHAIN) && cs->tb_flush_count == gen &&
+            gen == tb_flush_count) {
             tb_add_jump(last_tb, last_exit, tb);
         }
         if (log_enabled(LOG_EXEC)) {

@@ -641,8 +641,6 @@ void gen_illegal_opcode(DisasContext *s)
 
 static void gen_lookup_and_goto_ptr(DisasContext *s)
 {
-    TCGv_ptr p = tcg_temp_new_ptr();
-
 #ifndef CONFIG_USER_ONLY
     if (s->flags & HF_INHIBIT_IRQ_MASK) {
         /* the insn in the STI/MOV SS shadow is done: interrupts may come */
@@ -650,8 +648,12 @@ static void gen_lookup_and_goto_ptr(DisasContext *s)
     }
 #endif
 
-    tcg_gen_call(helper_lookup_tb_ptr, TCG_CALL_NO_WG, tcgvp(p), tcgvp(tcg_ctx->env));
-    tcg_gen_goto_ptr(p);
+    TCGv_i64 csb = tcg_temp_new_i64(), pc = tcg_temp_new_i64();
+    TCGv_i32 fl = tcg_temp_new_i32();
+    tcg_gen_ld_i64(csb, tcg_ctx->env, offsetof(CPUX86State, segs[R_CS].base));
+    tcg_gen_add_i64(pc, csb, cpu_eip);
+    tcg_gen_ld_i32(fl, tcg_ctx->env, offsetof(CPUX86State, hflags));
+    tb_gen_lookup_and_goto_ptr(s->base.tb, pc, csb, fl);
 }
 
 /*
