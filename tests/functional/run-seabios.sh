@@ -44,10 +44,17 @@ if wait_for "$T/serial.txt" "No bootable device" 30; then
 else
     nok "SeaBIOS finds no bootable device"
 fi
-if grep -q "Found 4 PCI devices" "$T/debug.txt"; then
-    ok "SeaBIOS sees 4 PCI devices (debugcon)"
+# host bridge, ISA bridge, IDE, PIIX4 PM, VGA
+if grep -q "Found 5 PCI devices" "$T/debug.txt"; then
+    ok "SeaBIOS sees 5 PCI devices (debugcon)"
 else
-    nok "SeaBIOS sees 4 PCI devices (debugcon)"
+    nok "SeaBIOS sees 5 PCI devices (debugcon)"
+fi
+# the ACPI tables through fw_cfg's table-loader: SeaBIOS finds the FADT
+if grep -q "table(50434146)=.*via xsdt" "$T/debug.txt"; then
+    ok "SeaBIOS loads Tern's ACPI tables (FACP via the XSDT)"
+else
+    nok "SeaBIOS loads Tern's ACPI tables (FACP via the XSDT)"
 fi
 if kill -0 $pid 2>/dev/null; then
     kill -TERM $pid
