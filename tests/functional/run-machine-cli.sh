@@ -44,6 +44,11 @@ expect_error "missing BIOS file" "cannot find BIOS file" -display none -bios "$T
 head -c 1000 /dev/urandom >"$T/corrupt.bin"
 expect_error "corrupt (truncated) BIOS" "is corrupt" -display none -bios "$T/corrupt.bin"
 expect_error "nonexistent disk image" "$T/missing.img" -display none -hda "$T/missing.img"
+expect_error "nonexistent -kernel" "cannot open kernel" -display none -kernel "$T/missing-kernel"
+expect_error "-kernel that is no kernel" "neither a Linux bzImage" -display none -kernel "$0"
+expect_error "-initrd without -kernel" "need -kernel" -display none -initrd "$0"
+expect_error "too many CPUs" "-smp: at most 64 CPUs" -smp 65
+expect_error "bad -accel property" "unknown property 'thread=frob'" -accel tcg,thread=frob
 expect_error "unknown -device" "-device frob-device" -display none -S -device frob-device
 expect_error "unknown -device property" "-device isa-debug-exit,frob=1" -display none -S \
     -device isa-debug-exit,frob=1
