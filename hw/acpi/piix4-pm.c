@@ -111,6 +111,13 @@ static uint64_t pm_io_read(void *opaque, hwaddr addr, unsigned size)
     PIIX4PMState *s = opaque;
     uint64_t v = 0;
 
+    /* the timer is sampled once per access: byte by byte, a 32-bit read
+     * could tear across a carry and go backwards (SeaBIOS takes that as a
+     * wrap, and its timeouts fire early) */
+    if (addr >= ACPI_PM_TMR && addr + size <= ACPI_PM_TMR + 4) {
+        return (piix4_pm_timer_value() >> (8 * (addr - ACPI_PM_TMR))) &
+               (size == 4 ? 0xffffffffull : (1ull << (8 * size)) - 1);
+    }
     for (unsigned i = 0; i < size; i++) {
         v |= (uint64_t)pm_reg_byte(s, addr + i) << (8 * i);
     }
