@@ -535,11 +535,55 @@ static void e820_put(uint8_t *p, uint64_t addr, uint64_t len, uint32_t type)
     }
 }
 
+/*
+ * The "bootorder" file: one OpenFirmware-style device path per line, in
+ * -boot order. SeaBIOS builds the path of each IDE drive it finds as
+ * /pci@i0cf8/<any>@<slot>,<fn>/drive@<channel>/disk@<unit> and gives the
+ * drives matching a line that line's priority. 'c' names the first hard
+ * disk and 'd' the first CD-ROM (in -drive index order); 'a' and 'n'
+ * have no device here and are left to SeaBIOS's defaults. Returns the
+ * malloc'd text (possibly empty).
+ */
+static char *pc_build_bootorder(PCMachineState *ms, const char *boot)
+{
+    size_t cap = 4 * 64 + 1, len = 0;
+    char *text = calloc(1, cap);
+
+    if (!text) {
+        abort();
+    }
+    for (const char *c = boot; *c; c++) {
+        bool want_cd;
+
+        if (*c == 'c' || *c == 'd') {
+            want_cd = *c == 'd';
+        } else {
+            continue;
+        }
+        for (int i = 0; i < PC_MAX_DRIVES; i++) {
+            const PCDriveConfig *d = &ms->cfg.drives[i];
+
+            if (!d->file || !ms->blk[i] || d->cdrom != want_cd) {
+                continue;
+            }
+            len += (size_t)snprintf(text + len, cap - len, "/pci@i0cf8/ide@%x,%x/drive@%x/disk@%x\n",
+                                    PCI_SLOT(ms->ide->devfn), PCI_FUNC(ms->ide->devfn), i / 2,
+                                    i % 2);
+            if (len >= cap) {
+                len = cap - 1; /* cannot happen: at most 4 lines of < 64 chars */
+            }
+            break;
+        }
+    }
+    return text;
+}
+
 static void pc_fw_cfg_init(PCMachineState *ms)
 {
     FWCfgState *fw = fw_cfg_init_io_dma(FW_CFG_IO_BASE, FW_CFG_DMA_IO_BASE, &address_space_memory);
     const char *boot = ms->cfg.boot_order ? ms->cfg.boot_order : "cd";
     size_t e820_len = 20;
+    char *bootorder;
 
     ms->fw_cfg = fw;
     fw_cfg_add_i64(fw, FW_CFG_RAM_SIZE, ms->cfg.ram_size);
@@ -556,6 +600,16 @@ static void pc_fw_cfg_init(PCMachineState *ms)
         e820_len = 40;
     }
     fw_cfg_add_file(fw, FW_CFG_FILE_E820, ms->e820, e820_len);
+    bootorder = pc_build_bootorder(ms, boot);
+    if (*bootorder) {
+        fw_cfg_add_file(fw, FW_CFG_FILE_BOOTORDER, bootorder, strlen(bootorder));
+    }
+    free(bootorder);
+    if (fw_cfg_find_file(fw, FW_CFG_FILE_BOOT_FAIL_WAIT) == FW_CFG_INVALID) {
+        /* ms, little-endian; -1: no automatic reboot when nothing boots */
+        static const uint8_t no_retry[4] = { 0xff, 0xff, 0xff, 0xff };
+        fw_cfg_add_file(fw, FW_CFG_FILE_BOOT_FAIL_WAIT, no_retry, sizeof(no_retry));
+    }
     if (ms->cfg.nographic && ms->cfg.serial[0]) {
         /* SeaBIOS's serial console: its screen output goes to COM1 too */
         ms->sercon_port = 0x3f8;
@@ -662,6 +716,28 @@ static bool pc_attach_drives(PCMachineState *ms, Error **errp)
         }
     }
     return true;
+}
+
+/* ---- stable ids for the board's ISA devices ---- */
+
+/* Several board devices share a type (two 8259s, four UARTs); ids let
+ * qtest (irq_intercept_in pic-master) and messages name each one. */
+static void pc_set_id(DeviceState *dev, const char *id)
+{
+    Error *err = NULL;
+
+    if (dev && !qdev_set_id(dev, id, &err)) {
+        error_report_err(err);
+    }
+}
+
+static void pc_find_pic_slave(DeviceState *dev, void *opaque)
+{
+    PCMachineState *ms = opaque;
+
+    if (dev != ms->pic && device_type_is_a(dev->type, TYPE_I8259) && !dev->id) {
+        pc_set_id(dev, "pic-slave");
+    }
 }
 
 /* ---- the i8042, when a model is linked in ---- */
@@ -831,6 +907,8 @@ PCMachineState *pc_init(const PCMachineConfig *cfg, Error **errp)
 
     /* interrupt controllers: the 8259 pair and the IOAPIC, both fed by ISA IRQs */
     ms->i8259 = i8259_init(ms->isa, ms->cpu_intr, &ms->pic);
+    pc_set_id(ms->pic, "pic-master");
+    qdev_foreach(pc_find_pic_slave, ms);
     if (cfg->has_cpu) {
         ms->ioapic = sysbus_create_simple(TYPE_IOAPIC, IOAPIC_DEFAULT_ADDRESS, NULL);
         apic_set_eoi_broadcast(ioapic_eoi_broadcast, ms->ioapic);
@@ -845,10 +923,14 @@ PCMachineState *pc_init(const PCMachineConfig *cfg, Error **errp)
         qdev_connect_gpio_out_named(ms->hpet, HPET_GPIO_LEGACY, 0,
                                     qemu_allocate_irq(pc_hpet_legacy, ms, 0));
     }
-    i8254_create(ms->isa);
+    pc_set_id(DEVICE(i8254_create(ms->isa)), "pit");
     ms->rtc = DEVICE(mc146818_rtc_create(ms->isa, NULL));
+    pc_set_id(ms->rtc, "rtc");
     for (int i = 0; i < PC_MAX_SERIAL; i++) {
-        serial_isa_create(ms->isa, i, cfg->serial[i]);
+        char id[16];
+
+        snprintf(id, sizeof(id), "serial%d", i);
+        pc_set_id(DEVICE(serial_isa_create(ms->isa, i, cfg->serial[i])), id);
     }
     port80_create(ms->isa);
     memory_region_init_io(&ms->port92_io, NULL, &port92_ops, ms, "port92", 1);

@@ -4,9 +4,11 @@
  * through the protocol only.
  *
  * Interrupts: in qtest mode the PC has no CPU (hence no IOAPIC), its ISA
- * devices drive plain lines into the 8259 pair, and the two 8259s share a
- * type name without ids, so no ISA line can be intercepted by name. The
- * tests observe ISA IRQs through the 8259s themselves instead: programmed
+ * devices drive plain lines into the 8259 pair. The board gives its ISA
+ * devices ids ("pic-master", "pic-slave", "pit", "rtc", "serial0"..3), so
+ * `irq_intercept_in pic-master` works, but it cuts the lines off the 8259
+ * for the rest of the session. Most tests therefore observe ISA IRQs
+ * through the 8259s themselves: programmed
  * level-triggered (ICW1 LTIM), a chip's IRR is the current level of its
  * inputs; programmed edge-triggered, poll mode (OCW3) acknowledges the
  * highest-priority request like an INTA would.

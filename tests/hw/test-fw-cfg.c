@@ -3,8 +3,11 @@
  * 0x514) over qtest: signature, feature ID, the RAM size given with -m,
  * the file directory (etc/e820 present, entries sorted) and
  * a DMA read of a file into guest RAM, checked against the port read.
+ * Then, with a disk and a CD-ROM, "bootorder" (SeaBIOS's device paths)
+ * follows -boot order=dc and order=cd.
  */
 #include <string.h>
+#include <unistd.h>
 
 #include "hw-common.h"
 
@@ -49,6 +52,81 @@ static int read_dir(QTestState *s, struct file *files, int max)
     return (int)count;
 }
 
+#define PATH_DISK "/pci@i0cf8/ide@1,1/drive@0/disk@0\n" /* primary master */
+#define PATH_CD   "/pci@i0cf8/ide@1,1/drive@1/disk@0\n" /* secondary master */
+
+/* With a disk at index 0 and a CD-ROM at index 2, -boot order=ORDER must
+ * publish "bootorder" listing their SeaBIOS device paths in that order,
+ * and FW_CFG_BOOT_DEVICE (0x0c) holds the first letter. */
+static void test_bootorder(const char *disk, const char *cd, const char *order,
+                           const char *expect)
+{
+    char args[512], text[257];
+    struct file files[64];
+    uint8_t b[2];
+    int n, boot = -1, wait = -1;
+    QTestState *s;
+
+    snprintf(args, sizeof(args),
+             "-drive file=%s,format=raw,if=ide,index=0 -drive file=%s,format=raw,if=ide,"
+             "index=2,media=cdrom -boot order=%s",
+             disk, cd, order);
+    s = hw_start(args);
+    n = read_dir(s, files, 64);
+    for (int i = 0; i < n && i < 64; i++) {
+        if (!strcmp(files[i].name, "bootorder")) {
+            boot = i;
+        } else if (!strcmp(files[i].name, "etc/boot-fail-wait")) {
+            wait = i;
+        }
+    }
+    tap_ok(boot >= 0, "order=%s: bootorder in the directory", order);
+    if (boot >= 0 && files[boot].size < sizeof(text)) {
+        cfg_read(s, files[boot].select, text, files[boot].size);
+        text[files[boot].size] = 0;
+        tap_ok(!strcmp(text, expect), "order=%s: bootorder lists %s", order,
+               order[0] == 'd' ? "the CD-ROM, then the disk" : "the disk, then the CD-ROM");
+        if (strcmp(text, expect)) {
+            tap_diag("bootorder is '%s'", text);
+        }
+    } else {
+        tap_ok(false, "order=%s: bootorder readable", order);
+    }
+    tap_ok(wait >= 0 && files[wait].size == 4, "order=%s: etc/boot-fail-wait, 4 bytes", order);
+    cfg_read(s, 0x000c, b, 2);
+    tap_ok(b[0] == (uint8_t)order[0] && b[1] == 0, "order=%s: FW_CFG_BOOT_DEVICE '%c'", order,
+           b[0]);
+    hw_finish(s);
+}
+
+static bool make_image(char *name, size_t size)
+{
+    int fd = mkstemp(name);
+    bool ok;
+
+    if (fd < 0) {
+        return false;
+    }
+    ok = ftruncate(fd, (off_t)size) == 0;
+    close(fd);
+    return ok;
+}
+
+static void test_bootorders(void)
+{
+    char disk[] = "/tmp/tern-hw-fwcfg-hd-XXXXXX";
+    char cd[] = "/tmp/tern-hw-fwcfg-cd-XXXXXX";
+
+    if (!make_image(disk, 1 << 20) || !make_image(cd, 2048 * 16)) {
+        tap_ok(false, "create the drive images");
+    } else {
+        test_bootorder(disk, cd, "dc", PATH_CD PATH_DISK);
+        test_bootorder(disk, cd, "cd", PATH_DISK PATH_CD);
+    }
+    unlink(disk);
+    unlink(cd);
+}
+
 int main(void)
 {
     QTestState *s = hw_start("-m 96");
@@ -86,11 +164,7 @@ int main(void)
     }
     tap_ok(e820 >= 0 && files[e820].size % 20 == 0 && files[e820].size >= 20,
            "etc/e820 present, whole 20-byte entries");
-    /* The PC publishes no "bootorder" file yet (hw/i386/pc.c): reported,
-     * not asserted, until it does. */
-    if (boot < 0) {
-        tap_diag("no bootorder file in the directory");
-    }
+    tap_ok(boot < 0, "no drives: no bootorder file");
     tap_ok(sorted, "directory sorted by name");
 
     if (e820 >= 0) {
@@ -136,5 +210,6 @@ int main(void)
         tap_ok(false, "DMA read (no etc/e820 to read)");
     }
     hw_finish(s);
+    test_bootorders();
     return tap_done();
 }

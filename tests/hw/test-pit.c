@@ -4,7 +4,9 @@
  * virtual clock timer by timer (clock_step with no argument) gives the
  * virtual time of every edge of OUT0: the period and duty cycle of modes
  * 2 and 3 are checked to within one PIT tick. Then, edge-triggered, IRQ0
- * requests are counted through poll mode while the clock runs.
+ * requests are counted through poll mode while the clock runs. Last, a
+ * fresh session intercepts the 8259 "pic-master" by its id and sees the
+ * PIT's pulses on input 0.
  */
 #include <math.h>
 
@@ -131,6 +133,23 @@ static void test_irq_count(QTestState *s)
     hw_pic_eoi(s, 0);
 }
 
+/* A second session: the board names its 8259s, so the master's inputs
+ * can be intercepted by id and the PIT's IRQ0 seen directly. */
+static void test_intercept_by_id(void)
+{
+    QTestState *s = hw_start(NULL);
+
+    tap_ok(qtest_irq_intercept_in(s, "pic-master"), "irq_intercept_in pic-master accepted");
+    pit_program(s, 2, 1193); /* rate generator, ~1 ms */
+    qtest_clock_step(s, 5000000);
+    tap_ok(qtest_irq_raise_count(s, 0) >= 4,
+           "intercepted pic-master input 0: PIT pulses seen (%d in 5 ms)",
+           qtest_irq_raise_count(s, 0));
+    tap_ok(qtest_irq_raise_count(s, 8) == 0 && qtest_irq_raise_count(s, 1) == 0,
+           "no pulses on other inputs");
+    hw_finish(s);
+}
+
 int main(void)
 {
     QTestState *s = hw_start(NULL);
@@ -143,5 +162,6 @@ int main(void)
     test_count_readback(s);
     test_irq_count(s);
     hw_finish(s);
+    test_intercept_by_id();
     return tap_done();
 }
