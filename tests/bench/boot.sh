@@ -77,14 +77,16 @@ st = p.wait()
 print("%.3f TERN-EXIT=%d" % (time.monotonic() - t0, st))
 ' timeout "$LIMIT" "${cmd[@]}" >"$out.log"
     python3 - "$out.log" "$want_sha" "$want_awk" >"$out" <<'PY'
-import sys
+import re, sys
 log, want_sha, want_awk = sys.argv[1:]
 t = {}
 for line in open(log, errors="replace"):
     ts, _, rest = line.rstrip("\n").partition(" ")
     if rest.startswith("TERN-"):
+        # a kernel message from another CPU can share the line: keep only
+        # the value's first word (digits for times)
         k, _, v = rest.partition("=")
-        t[k] = (float(ts), v)
+        t[k] = (float(ts), re.match(r"[0-9a-f]*", v).group(0))
 ok_exit = t.get("TERN-EXIT", (0, "x"))[1] == "0" and "TERN-BENCH-POWEROFF" in t
 def get(k): return t[k] if k in t else None
 res = {}
