@@ -104,32 +104,9 @@ static inline void tci_out(const uint8_t **pp, uint64_t *regs, uint8_t *env, uin
     }
 }
 
-static bool tci_cond(unsigned cond, bool is64, uint64_t a, uint64_t b)
+static inline bool tci_cond(unsigned cond, bool is64, uint64_t a, uint64_t b)
 {
-    int64_t sa = is64 ? (int64_t)a : (int32_t)a;
-    int64_t sb = is64 ? (int64_t)b : (int32_t)b;
-
-    if (!is64) {
-        a = (uint32_t)a;
-        b = (uint32_t)b;
-    }
-    switch (cond) {
-    case TCG_COND_NEVER: return false;
-    case TCG_COND_ALWAYS: return true;
-    case TCG_COND_EQ: return a == b;
-    case TCG_COND_NE: return a != b;
-    case TCG_COND_LT: return sa < sb;
-    case TCG_COND_GE: return sa >= sb;
-    case TCG_COND_LE: return sa <= sb;
-    case TCG_COND_GT: return sa > sb;
-    case TCG_COND_LTU: return a < b;
-    case TCG_COND_GEU: return a >= b;
-    case TCG_COND_LEU: return a <= b;
-    case TCG_COND_GTU: return a > b;
-    case TCG_COND_TSTEQ: return (a & b) == 0;
-    case TCG_COND_TSTNE: return (a & b) != 0;
-    default: return false;
-    }
+    return tcg_eval_cond((TCGCond)cond, is64 ? TCG_TYPE_I64 : TCG_TYPE_I32, a, b);
 }
 
 static inline uint64_t tci_rotl(uint64_t a, unsigned c, bool is64)
