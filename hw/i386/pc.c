@@ -109,6 +109,7 @@ struct PCMachineState {
     X86CPU *cpus[PC_MAX_CPUS];
     DeviceState *apic[PC_MAX_CPUS];
     DeviceState *ioapic, *hpet;
+    qemu_irq *hpet_gsi; /* the HPET's outputs to the IOAPIC, kept for the machine's life */
     bool hpet_legacy; /* HPET legacy replacement: the PIT and RTC are cut off */
     PCIDevice *pm;
     qemu_irq isa_irq[16]; /* ISA IRQ n: the 8259's input n and the IOAPIC's GSI */
@@ -822,24 +823,25 @@ void pc_machine_reset(void *opaque)
 
 PCMachineState *pc_init(const PCMachineConfig *cfg, Error **errp)
 {
-    PCMachineState *ms = calloc(1, sizeof(*ms));
     MemoryRegion *sysmem = get_system_memory();
     MemoryRegion *pci_memory;
     Error *err = NULL;
 
-    ms->cfg = *cfg;
-    if (ms->cfg.smp < 1) {
-        ms->cfg.smp = 1;
-    }
-    if (ms->cfg.smp > PC_MAX_CPUS) {
+    /* checks that need no machine come before it is allocated */
+    if (cfg->smp > PC_MAX_CPUS) {
         error_setg(errp, "at most %d CPUs", PC_MAX_CPUS);
         return NULL;
     }
-    ms->direct_boot = cfg->kernel && !cfg->bios;
     if (!cfg->kernel && (cfg->initrd || cfg->append)) {
         error_setg(errp, "-initrd and -append need -kernel");
         return NULL;
     }
+    PCMachineState *ms = calloc(1, sizeof(*ms));
+    ms->cfg = *cfg;
+    if (ms->cfg.smp < 1) {
+        ms->cfg.smp = 1;
+    }
+    ms->direct_boot = cfg->kernel && !cfg->bios;
     pc_the_machine = ms;
     ms->below_4g = cfg->ram_size >= PC_LOWMEM_MAX ? PC_LOWMEM_MAX : cfg->ram_size;
     ms->above_4g = cfg->ram_size - ms->below_4g;
@@ -918,8 +920,8 @@ PCMachineState *pc_init(const PCMachineConfig *cfg, Error **errp)
     }
     isa_bus_register_input_irqs(ms->isa, ms->isa_irq);
     if (ms->ioapic) {
-        qemu_irq *gsi = qemu_allocate_irqs(pc_hpet_irq, ms, HPET_NUM_IRQS);
-        ms->hpet = hpet_create(HPET_DEFAULT_ADDRESS, gsi);
+        ms->hpet_gsi = qemu_allocate_irqs(pc_hpet_irq, ms, HPET_NUM_IRQS);
+        ms->hpet = hpet_create(HPET_DEFAULT_ADDRESS, ms->hpet_gsi);
         qdev_connect_gpio_out_named(ms->hpet, HPET_GPIO_LEGACY, 0,
                                     qemu_allocate_irq(pc_hpet_legacy, ms, 0));
     }

@@ -63,10 +63,17 @@ rows = text.split('\n')
 ok(len(rows) >= 25 and rows[25:] in ([], ['']) and all(len(r) <= 80 for r in rows[:25]),
    'text screen is 25 rows of at most 80 characters (trailing blanks trimmed)')
 ppm = os.path.join(d, 'screen.ppm')
-r = cmd('screendump %s' % ppm)
-# the screen may scroll between the two dumps: take the text again after
-r2 = cmd('screendump %s -f txt' % txt)
-text2 = open(txt, errors='replace').read()
+# the image is compared with the text, so both must show the same screen:
+# while SeaBIOS is still printing (slowly, e.g. under ASan), dump again
+for attempt in range(40):
+    cmd('screendump %s -f txt' % txt)
+    text = open(txt, errors='replace').read()
+    r = cmd('screendump %s' % ppm)
+    r2 = cmd('screendump %s -f txt' % txt)
+    text2 = open(txt, errors='replace').read()
+    if text == text2:
+        break
+    time.sleep(0.5)
 data = open(ppm, 'rb').read() if os.path.exists(ppm) else b''
 parts = data.split(b'\n', 3)
 ok(len(parts) == 4 and parts[0] == b'P6', 'screendump writes a P6 PPM')
