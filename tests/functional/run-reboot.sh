@@ -17,47 +17,8 @@ builddir=${1:-build}
 srcdir=$(cd "$(dirname "$0")/../.." && pwd)
 emu=$builddir/tern-system-x86_64
 boot_timeout=${TERN_REBOOT_TIMEOUT:-60}
-n=0
-failed=0
-
-ok() {
-    n=$((n + 1))
-    echo "ok $n - $1"
-}
-not_ok() {
-    n=$((n + 1))
-    failed=1
-    echo "not ok $n - $1"
-}
-check() { # check DESCRIPTION COMMAND...
-    local d=$1
-    shift
-    if "$@"; then ok "$d"; else not_ok "$d"; fi
-}
-
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/tern-reboot.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
-
-if [ ! -x "$emu" ]; then
-    not_ok "$emu exists (build first)"
-    echo "1..$n"
-    exit 1
-fi
-if ! paths=$("$srcdir/scripts/fetch-guest.sh" 2>"$tmp/fetch.err"); then
-    not_ok "fetch Debian's kernel and busybox (scripts/fetch-guest.sh)"
-    sed 's/^/# /' "$tmp/fetch.err"
-    echo "1..$n"
-    exit 1
-fi
-kernel=$(sed -n 's/^KERNEL=//p' <<<"$paths")
-busybox=$(sed -n 's/^BUSYBOX=//p' <<<"$paths")
-initrd=$tmp/initrd.gz
-if ! "$srcdir/tests/functional/guest/mkinitramfs.sh" "$busybox" \
-        "$srcdir/tests/functional/guest/reboot-init.sh" "$initrd"; then
-    not_ok "build the busybox initramfs"
-    echo "1..$n"
-    exit 1
-fi
+. "$srcdir/tests/functional/linux-guest.sh"
+linux_guest_setup reboot "$srcdir/tests/functional/guest/reboot-init.sh"
 
 count() { # count PATTERN LOG: lines matching the fixed string
     grep -cF -- "$1" "$2"
