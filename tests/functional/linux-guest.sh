@@ -4,6 +4,7 @@
 #   (scripts/fetch-guest.sh) and builds an initramfs whose /init is INIT;
 #   sets tmp, kernel, busybox and initrd, or prints a failing TAP line and
 #   exits: a guest that cannot be had is a failure, never a skip.
+#   linux_boot_check NAME CPUS [ARGS...]  boots it and checks the results
 n=0
 failed=0
 
@@ -44,5 +45,51 @@ linux_guest_setup() {
         not_ok "build the busybox initramfs"
         echo "1..$n"
         exit 1
+    fi
+}
+
+# linux_boot_check NAME CPUS [EXTRA ARGS...]: boot the guest built by
+# linux_guest_setup with guest/linux-check-init.sh as /init (extra
+# emulator arguments after CPUS), then check what it printed: the shell
+# ran, all CPUs online, dmesg clean, sleep 2 in 1.5-3 s, the computation,
+# poweroff -f -> exit status 0. Uses boot_timeout (seconds).
+linux_boot_check() {
+    local name=$1 cpus=$2
+    shift 2
+    local log=$tmp/$name.log
+    {
+        timeout "$boot_timeout" "$emu" -kernel "$kernel" -initrd "$initrd" \
+            -append "console=ttyS0 panic=-1" -m 256M -smp "$cpus" "$@" \
+            -display none -serial stdio -no-reboot </dev/null 2>&1
+        echo "TERN-EXIT=$?"
+    } | while IFS= read -r line; do
+        printf '%s %s\n' "$(date +%s%N)" "${line%$'\r'}"
+    done >"$log"
+
+    local exit_status shell cpus_seen bad calc t0 t1 ms
+    exit_status=$(sed -n 's/^[0-9]* TERN-EXIT=//p' "$log")
+    shell=$(grep -c ' TERN-SHELL-OK' "$log")
+    cpus_seen=$(sed -n 's/^[0-9]* TERN-CPUS=//p' "$log")
+    bad=$(sed -n 's/^[0-9]* TERN-DMESG-BAD=//p' "$log")
+    calc=$(sed -n 's/^[0-9]* TERN-CALC=//p' "$log")
+    t0=$(awk '/ TERN-SLEEP-START$/ { print $1 }' "$log")
+    t1=$(awk '/ TERN-SLEEP-END$/ { print $1 }' "$log")
+    ms=-1
+    if [ -n "$t0" ] && [ -n "$t1" ]; then
+        ms=$(( (t1 - t0) / 1000000 ))
+    fi
+
+    check "$name: boots to the busybox shell" [ "$shell" -ge 1 ]
+    check "$name: /proc/cpuinfo lists $cpus CPUs (saw '${cpus_seen}')" [ "$cpus_seen" = "$cpus" ]
+    check "$name: dmesg free of BUG/WARNING/Oops/ACPI Error (bad lines: '${bad}')" [ "$bad" = 0 ]
+    grep ' TERN-DMESG-LINE' "$log" | cut -d' ' -f2- | sed 's/^/# /'
+    check "$name: sleep 2 takes 1.5-3 s of host time (${ms} ms)" \
+        [ "$ms" -ge 1500 ] && [ "$ms" -le 3000 ]
+    check "$name: shell computation (6*7)*1000+123 = 42123 (got '${calc}')" [ "$calc" = 42123 ]
+    check "$name: poweroff -f ends the emulator with status 0 (status '${exit_status}')" \
+        [ "$exit_status" = 0 ] && grep -q ' TERN-POWEROFF' "$log"
+    if [ "$shell" -lt 1 ] || [ "$exit_status" != 0 ]; then
+        echo "# $name: last lines of the serial console:"
+        tail -25 "$log" | cut -d' ' -f2- | sed 's/^/#   /'
     fi
 }
