@@ -93,3 +93,31 @@ linux_boot_check() {
         tail -25 "$log" | cut -d' ' -f2- | sed 's/^/#   /'
     fi
 }
+
+# linux_guest_setup_modules NAME INIT: linux_guest_setup, plus the kernel
+# modules from scripts/fetch-guest.sh (the drivers Debian builds as
+# modules: ata_piix, sd_mod, ext4 and what they depend on) in the
+# initramfs as /lib/modules/*.ko, with /lib/modules/load-order listing
+# them dependencies first, for INIT to insmod. Also sets modules (the
+# cached modules directory).
+linux_guest_setup_modules() {
+    local name=$1 init=$2 paths m
+    linux_guest_setup "$name" "$init"
+    if ! paths=$("$srcdir/scripts/fetch-guest.sh" modules 2>"$tmp/fetch-modules.err"); then
+        not_ok "fetch the kernel modules (scripts/fetch-guest.sh modules)"
+        sed 's/^/# /' "$tmp/fetch-modules.err"
+        echo "1..$n"
+        exit 1
+    fi
+    modules=$(sed -n 's/^MODULES=//p' <<<"$paths")
+    mkdir -p "$tmp/extra/lib/modules"
+    cp "$modules/load-order" "$tmp/extra/lib/modules/"
+    while IFS= read -r m; do
+        cp "$modules/$m" "$tmp/extra/lib/modules/" || break
+    done <"$modules/load-order"
+    if ! "$srcdir/tests/functional/guest/mkinitramfs.sh" "$busybox" "$init" "$initrd" "$tmp/extra"; then
+        not_ok "build the busybox initramfs with the kernel modules"
+        echo "1..$n"
+        exit 1
+    fi
+}

@@ -1,0 +1,58 @@
+#!/bin/sh
+# /init of the run-linux-disk.sh guest: loads the IDE disk and ext4
+# drivers (modules listed in /lib/modules/load-order, dependencies first),
+# mounts the ext2 filesystem on the whole IDE disk /dev/sda, checks the
+# file the host put there, writes a file of its own, unmounts and powers
+# off. Results are TERN-... lines on the serial console.
+/bin/busybox --install -s /bin
+export PATH=/bin:/sbin
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev 2>/dev/null
+echo "TERN-SHELL-OK"
+echo "TERN-CPUS=$(grep -c '^processor' /proc/cpuinfo)"
+
+while read -r m; do
+    insmod "/lib/modules/$m" || echo "TERN-INSMOD-FAILED=$m"
+done </lib/modules/load-order
+echo "TERN-MODULES-LOADED"
+
+# The disk shows up when the SCSI scan found it (asynchronous).
+i=0
+while [ ! -b /dev/sda ] && [ $i -lt 60 ]; do
+    sleep 1
+    i=$((i + 1))
+done
+if [ -b /dev/sda ]; then
+    echo "TERN-DISK=$(cat /sys/block/sda/size)"
+    # The transfer mode libata chose (a DMA mode when the bus master works).
+    echo "TERN-XFER=$(cat /sys/class/ata_device/dev1.0/xfer_mode 2>/dev/null)"
+    if mount -t ext2 /dev/sda /mnt; then
+        echo "TERN-MOUNTED"
+        echo "TERN-HOST-LINE=$(cat /mnt/hello.txt)"
+        echo "TERN-HOST-SHA=$(sha256sum < /mnt/host.bin | cut -d' ' -f1)"
+        # The guest's file: generated text of a few hundred KiB (many
+        # sectors, DMA) and a short line; the host knows the recipe.
+        { seq 1 60000; echo "written by the Tern guest"; } > /mnt/guest.txt
+        sync
+        echo "TERN-GUEST-SIZE=$(wc -c < /mnt/guest.txt)"
+        # Read it back from the disk, not the page cache.
+        echo 3 > /proc/sys/vm/drop_caches
+        echo "TERN-GUEST-READBACK-SHA=$(sha256sum < /mnt/guest.txt | cut -d' ' -f1)"
+        umount /mnt && echo "TERN-UMOUNTED"
+    else
+        echo "TERN-MOUNT-FAILED"
+    fi
+else
+    echo "TERN-NO-DISK"
+fi
+
+dmesg > /tmp/dmesg
+grep -E 'BUG|WARNING|Oops' /tmp/dmesg > /tmp/bad
+echo "TERN-DMESG-BAD=$(wc -l < /tmp/bad)"
+sed 's/^/TERN-DMESG-LINE: /' /tmp/bad | head -20
+grep -E 'ata[0-9]|ata_piix|libata|scsi|sd [0-9]|\[sda\]|EXT4-fs|I/O error|blk_update' /tmp/dmesg | sed 's/^/TERN-DMESG-ATA: /'
+echo "TERN-POWEROFF"
+poweroff -f
+sleep 5
+echo "TERN-STILL-RUNNING"

@@ -1,0 +1,127 @@
+#!/bin/bash
+# Issue 4 acceptance: a disk image with an ext2 filesystem, made on the
+# host by mke2fs -d (e2fsprogs, no root needed), on the PIIX3 IDE primary
+# master; Debian's kernel (scripts/fetch-guest.sh) loads its own ata_piix,
+# sd_mod and ext4 modules from the initramfs (linux_guest_setup_modules),
+# mounts /dev/sda as ext2, checks the host's files (a text line and 300
+# KiB of random data: multi-sector DMA reads), writes a file of its own
+# (~340 KiB of generated text and a short line), syncs, reads it back from
+# the disk, unmounts and powers off (guest/linux-disk-init.sh). After the
+# power-off this script reads the guest's file out of the image with
+# debugfs, compares it byte for byte with the expected content, and runs
+# e2fsck -fn on the image, which must be clean. The guest's libata
+# messages must be free of errors, timeouts and failures. With -smp 1 and
+# -smp 2.
+#
+#   tests/functional/run-linux-disk.sh [BUILDDIR]
+set -u
+builddir=${1:-build}
+srcdir=$(cd "$(dirname "$0")/../.." && pwd)
+emu=$builddir/tern-system-x86_64
+boot_timeout=${TERN_LINUX_TIMEOUT:-180}
+. "$srcdir/tests/functional/linux-guest.sh"
+
+for tool in mke2fs debugfs e2fsck; do
+    if ! command -v "$tool" >/dev/null 2>&1 && ! [ -x "/sbin/$tool" ] && ! [ -x "/usr/sbin/$tool" ]; then
+        not_ok "$tool (e2fsprogs) is installed (scripts/install-deps.sh)"
+        echo "1..$n"
+        exit 1
+    fi
+done
+PATH=$PATH:/sbin:/usr/sbin
+
+linux_guest_setup_modules disk "$srcdir/tests/functional/guest/linux-disk-init.sh"
+
+# The host's files and the guest's expected one.
+mkdir -p "$tmp/root"
+echo "hello from the Tern host" >"$tmp/root/hello.txt"
+head -c 307200 /dev/urandom >"$tmp/root/host.bin"
+host_sha=$(sha256sum <"$tmp/root/host.bin" | cut -d' ' -f1)
+{
+    seq 1 60000
+    echo "written by the Tern guest"
+} >"$tmp/expected.txt"
+expected_sha=$(sha256sum <"$tmp/expected.txt" | cut -d' ' -f1)
+expected_size=$(wc -c <"$tmp/expected.txt")
+
+# field KEY: the value of the guest's first KEY=... line in $log
+field() { sed -n "s/^$1=//p" "$log" | head -n1; }
+
+# disk_check NAME CPUS: a fresh image, boot, check the console, then the image.
+disk_check() {
+    local name=$1 cpus=$2
+    local img=$tmp/$name.img
+    log=$tmp/$name.log
+    rm -f "$img"
+    if ! mke2fs -q -F -t ext2 -d "$tmp/root" "$img" 16M >"$tmp/mke2fs.log" 2>&1; then
+        not_ok "$name: mke2fs -t ext2 -d makes the image"
+        sed 's/^/# /' "$tmp/mke2fs.log"
+        return
+    fi
+    timeout "$boot_timeout" "$emu" -kernel "$kernel" -initrd "$initrd" \
+        -append "console=ttyS0 panic=-1" -m 256M -smp "$cpus" \
+        -drive "file=$img,format=raw,if=ide" \
+        -display none -serial stdio -no-reboot </dev/null >"$log" 2>&1
+    local status=$?
+    sed -i 's/\r$//' "$log"
+
+    check "$name: the guest shell runs" grep -q '^TERN-SHELL-OK' "$log"
+    check "$name: /proc/cpuinfo lists $cpus CPUs (saw '$(field TERN-CPUS)')" \
+        [ "$(field TERN-CPUS)" = "$cpus" ]
+    local insmod_bad
+    insmod_bad=$(sed -n 's/^TERN-INSMOD-FAILED=//p' "$log" | tr '\n' ' ')
+    check "$name: insmod loads every module (failed: '${insmod_bad}')" \
+        grep -q '^TERN-MODULES-LOADED' "$log" && [ -z "$insmod_bad" ]
+    check "$name: /dev/sda is the 16 MiB disk (sectors '$(field TERN-DISK)')" \
+        [ "$(field TERN-DISK)" = 32768 ]
+    case "$(field TERN-XFER)" in
+    *DMA*) ok "$name: libata uses DMA ($(field TERN-XFER))" ;;
+    *) not_ok "$name: libata uses DMA (transfer mode '$(field TERN-XFER)')" ;;
+    esac
+    check "$name: mount -t ext2 /dev/sda" grep -q '^TERN-MOUNTED' "$log"
+    check "$name: the guest reads the host's line ('$(field TERN-HOST-LINE)')" \
+        [ "$(field TERN-HOST-LINE)" = "hello from the Tern host" ]
+    check "$name: the guest reads the host's 300 KiB intact (sha256 $(field TERN-HOST-SHA))" \
+        [ "$(field TERN-HOST-SHA)" = "$host_sha" ]
+    check "$name: the guest wrote $expected_size bytes (saw '$(field TERN-GUEST-SIZE)')" \
+        [ "$(field TERN-GUEST-SIZE)" = "$expected_size" ]
+    check "$name: the guest reads its file back from the disk intact" \
+        [ "$(field TERN-GUEST-READBACK-SHA)" = "$expected_sha" ]
+    check "$name: umount" grep -q '^TERN-UMOUNTED' "$log"
+    check "$name: dmesg free of BUG/WARNING/Oops (bad lines: '$(field TERN-DMESG-BAD)')" \
+        [ "$(field TERN-DMESG-BAD)" = 0 ]
+    sed -n 's/^TERN-DMESG-LINE: /# /p' "$log"
+    # The driver's messages go to the log; errors, timeouts, failures fail.
+    sed -n 's/^TERN-DMESG-ATA: /# /p' "$log"
+    local ata_bad
+    ata_bad=$(sed -n 's/^TERN-DMESG-ATA: //p' "$log" | grep -ciE 'error|timeout|failed')
+    check "$name: ata/scsi/ext4 messages free of error/timeout/failed ($ata_bad lines)" \
+        [ "$ata_bad" = 0 ] && grep -q '^TERN-DMESG-ATA: .*\[sda\]' "$log"
+    check "$name: poweroff -f ends the emulator with status 0 (status $status)" \
+        [ "$status" = 0 ] && grep -q '^TERN-POWEROFF' "$log"
+    if ! grep -q '^TERN-POWEROFF' "$log" || [ "$status" != 0 ]; then
+        echo "# $name: last lines of the serial console:"
+        tail -25 "$log" | sed 's/^/#   /'
+    fi
+
+    # After the power-off: the guest's file, read by the host.
+    rm -f "$tmp/got.txt"
+    debugfs -R "dump /guest.txt $tmp/got.txt" "$img" >"$tmp/debugfs.log" 2>&1
+    check "$name: debugfs reads /guest.txt out of the image, equal to the expected bytes" \
+        cmp -s "$tmp/got.txt" "$tmp/expected.txt"
+    if ! cmp -s "$tmp/got.txt" "$tmp/expected.txt"; then
+        sed 's/^/# debugfs: /' "$tmp/debugfs.log" | head -5
+        cmp "$tmp/got.txt" "$tmp/expected.txt" 2>&1 | sed 's/^/# /'
+    fi
+    local fsck_out fsck_status
+    fsck_out=$(e2fsck -fn "$img" 2>&1)
+    fsck_status=$?
+    check "$name: e2fsck -fn finds the filesystem clean (status $fsck_status)" [ "$fsck_status" = 0 ]
+    [ "$fsck_status" = 0 ] || sed 's/^/# e2fsck: /' <<<"$fsck_out"
+}
+
+disk_check disk-smp1 1
+disk_check disk-smp2 2
+
+echo "1..$n"
+exit $failed
