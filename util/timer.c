@@ -9,7 +9,9 @@
  * The virtual clock is host monotonic time plus an offset while it runs,
  * and a frozen value while stopped; in qtest mode it is a plain counter
  * moved by qemu_clock_advance_virtual()/qemu_clock_set_virtual(). Its state
- * has a mutex of its own because vCPU threads read it.
+ * has a mutex of its own for writers; readers (vCPU threads read it on
+ * every guest RDTSC) take no lock: writers bump a sequence count around
+ * each change (odd while changing) and a reader retries if it moved.
  */
 #include "util/timer.h"
 
@@ -43,6 +45,7 @@ static int64_t vclock_offset; /* virtual = monotonic + offset, while running */
 static int64_t vclock_frozen; /* virtual time, while stopped */
 static bool vclock_qtest;
 static int64_t vclock_qtest_ns;
+static unsigned vclock_seq; /* atomic; odd while a writer changes the state */
 
 static int64_t host_clock_ns(clockid_t id)
 {
@@ -50,6 +53,20 @@ static int64_t host_clock_ns(clockid_t id)
 
     clock_gettime(id, &ts);
     return (int64_t)ts.tv_sec * NANOSECONDS_PER_SECOND + ts.tv_nsec;
+}
+
+/* writers: the lock, and the sequence count odd while they hold it */
+static void vclock_write_lock(void)
+{
+    pthread_mutex_lock(&vclock_lock);
+    __atomic_store_n(&vclock_seq, vclock_seq + 1, __ATOMIC_RELAXED);
+    __atomic_thread_fence(__ATOMIC_RELEASE);
+}
+
+static void vclock_write_unlock(void)
+{
+    __atomic_store_n(&vclock_seq, vclock_seq + 1, __ATOMIC_RELEASE);
+    pthread_mutex_unlock(&vclock_lock);
 }
 
 static int64_t vclock_read_locked(void)
@@ -73,10 +90,17 @@ int64_t qemu_clock_get_ns(QEMUClockType type)
     case QEMU_CLOCK_HOST:
         return host_clock_ns(CLOCK_REALTIME);
     case QEMU_CLOCK_VIRTUAL:
-        pthread_mutex_lock(&vclock_lock);
-        now = vclock_read_locked();
-        pthread_mutex_unlock(&vclock_lock);
-        return now;
+        for (;;) {
+            unsigned seq = __atomic_load_n(&vclock_seq, __ATOMIC_ACQUIRE);
+            if (seq & 1) {
+                continue; /* a writer is mid-change: a few instructions */
+            }
+            now = vclock_read_locked();
+            __atomic_thread_fence(__ATOMIC_ACQUIRE);
+            if (__atomic_load_n(&vclock_seq, __ATOMIC_RELAXED) == seq) {
+                return now;
+            }
+        }
     default:
         abort();
     }
@@ -84,24 +108,24 @@ int64_t qemu_clock_get_ns(QEMUClockType type)
 
 void vm_clock_start(void)
 {
-    pthread_mutex_lock(&vclock_lock);
+    vclock_write_lock();
     if (!vclock_running) {
         vclock_offset = vclock_frozen - host_clock_ns(CLOCK_MONOTONIC);
         vclock_running = true;
     }
-    pthread_mutex_unlock(&vclock_lock);
+    vclock_write_unlock();
     /* Virtual timers may be due now; the loop must recompute its deadline. */
     qemu_notify_event();
 }
 
 void vm_clock_stop(void)
 {
-    pthread_mutex_lock(&vclock_lock);
+    vclock_write_lock();
     if (vclock_running) {
         vclock_frozen = host_clock_ns(CLOCK_MONOTONIC) + vclock_offset;
         vclock_running = false;
     }
-    pthread_mutex_unlock(&vclock_lock);
+    vclock_write_unlock();
 }
 
 bool vm_clock_running(void)
@@ -118,7 +142,7 @@ bool vm_clock_set_ns(int64_t ns)
 {
     bool ok;
 
-    pthread_mutex_lock(&vclock_lock);
+    vclock_write_lock();
     ok = !vclock_running;
     if (ok) {
         vclock_frozen = ns;
@@ -126,13 +150,13 @@ bool vm_clock_set_ns(int64_t ns)
             vclock_qtest_ns = ns;
         }
     }
-    pthread_mutex_unlock(&vclock_lock);
+    vclock_write_unlock();
     return ok;
 }
 
 void qemu_clock_set_qtest_mode(bool on)
 {
-    pthread_mutex_lock(&vclock_lock);
+    vclock_write_lock();
     if (on && !vclock_qtest) {
         /* Continue from the current reading, so time never goes back. */
         vclock_qtest_ns = vclock_read_locked();
@@ -143,7 +167,7 @@ void qemu_clock_set_qtest_mode(bool on)
         }
     }
     vclock_qtest = on;
-    pthread_mutex_unlock(&vclock_lock);
+    vclock_write_unlock();
 }
 
 bool qemu_clock_qtest_mode(void)
@@ -214,11 +238,11 @@ int64_t qemu_clock_set_virtual(int64_t target_ns)
     while (timer_list_pop_due(tl, target_ns, &cb, &opaque, &expire)) {
         /* The clock reads the timer's expiry while it runs, as it would
          * had the time passed by itself. */
-        pthread_mutex_lock(&vclock_lock);
+        vclock_write_lock();
         if (expire > vclock_qtest_ns) {
             vclock_qtest_ns = expire;
         }
-        pthread_mutex_unlock(&vclock_lock);
+        vclock_write_unlock();
         cb(opaque);
         /* A timer that keeps re-arming itself at the same instant would
          * stall time forever; leave it to the next loop iteration. */
@@ -228,12 +252,12 @@ int64_t qemu_clock_set_virtual(int64_t target_ns)
             break;
         }
     }
-    pthread_mutex_lock(&vclock_lock);
+    vclock_write_lock();
     if (target_ns > vclock_qtest_ns) {
         vclock_qtest_ns = target_ns;
     }
     now = vclock_qtest_ns;
-    pthread_mutex_unlock(&vclock_lock);
+    vclock_write_unlock();
     return now;
 }
 

@@ -12,7 +12,8 @@
  * the 24-bit PM timer at 3.579545 MHz on the virtual clock, with
  * TMR_STS set whenever bit 23 changes; the power button (PWRBTN_STS).
  * SCI = any of TMR/PWRBTN/GBL/RTC status with its enable, a level on the
- * "sci" gpio. Not modelled: GPE blocks, SMI, SMBus, device monitors,
+ * "sci" gpio. DEVACTB.APMC_EN is set at reset (no SMM: firmware skips its
+ * SMM set-up). Not modelled: GPE blocks, SMI, SMBus, device monitors,
  * throttling, RTC wake (FADT FIX_RTC), bus-master status.
  */
 #include "hw/acpi/piix4-pm.h"
@@ -259,6 +260,10 @@ static void piix4_pm_reset(DeviceState *dev)
     /* the board may fix the block (as for direct kernel boot) */
     pci_set_long(d->config + PIIX4_PM_PMBA, s->pm_io_base | 1);
     d->config[PIIX4_PM_PMREGMISC] = s->pm_io_base ? 1 : 0;
+    /* DEVACTB APMC_EN reads as already set: there is no SMM, and SeaBIOS
+     * then skips its SMM set-up (which would wait forever for an SMI
+     * handler to answer on port 0xb3) */
+    d->config[PIIX4_PM_DEVACTB + 3] |= PIIX4_PM_DEVACTB_APMC_EN >> 24;
     s->pm1_sts = 0;
     s->pm1_en = 0;
     s->pm1_cnt = ACPI_BITMASK_SCI_ENABLE;

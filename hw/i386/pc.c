@@ -268,11 +268,43 @@ static CPUState *pc_current_cpu(void)
     return current_cpu;
 }
 
+static uint64_t pc_read_tsc(CPUState *cs)
+{
+    return x86_tsc_read(cpu_env(cs));
+}
+
 static const ApicCpuHooks pc_apic_hooks = {
     .interrupt = pc_apic_interrupt,
     .reset_interrupt = cpu_reset_interrupt,
     .current_cpu = pc_current_cpu,
+    .read_tsc = pc_read_tsc,
+    .tsc_hz = X86_TSC_HZ,
 };
+
+/* MOV CR8: the TPR of the CPU's APIC (under the BQL, as MMIO is) */
+static int pc_apic_cr8(CPUState *cs, uint64_t *val, bool write)
+{
+    PCMachineState *ms = pc_the_machine;
+    int slot = pc_cpu_slot(ms, cs);
+    DeviceState *apic = slot >= 0 ? ms->apic[slot] : NULL;
+    bool locked = bql_locked();
+
+    if (!apic) {
+        return -1;
+    }
+    if (!locked) {
+        bql_lock();
+    }
+    if (write) {
+        apic_set_cr8(apic, (uint8_t)*val);
+    } else {
+        *val = apic_get_cr8(apic);
+    }
+    if (!locked) {
+        bql_unlock();
+    }
+    return 1;
+}
 
 /* ISA IRQ n goes to the 8259 and to the IOAPIC (IRQ 0 -> GSI 2, as the
  * MADT's interrupt source override says) */
@@ -790,12 +822,6 @@ void pc_machine_reset(void *opaque)
     ms->port92 = 0;
     ms->kbc_a20 = true; /* the i8042 reset raises its A20 output */
     qdev_reset_all_devices();
-    if (ms->pm) {
-        /* PIIX4 DEVACTB (0x58) bit 25, APMC_EN, reads as already set: there
-         * is no SMM, and SeaBIOS skips its SMM set-up (which would wait
-         * forever for an SMI handler to answer on port 0xb3) */
-        ms->pm->config[0x5b] |= 0x02;
-    }
     pc_a20_update(ms);
     pc_cmos_init(ms); /* the CMOS is battery-backed; re-assert what the board owns */
     for (int i = 0; i < ms->cfg.smp && ms->cpus[i]; i++) {
@@ -903,6 +929,7 @@ PCMachineState *pc_init(const PCMachineConfig *cfg, Error **errp)
         apic_mmio_map(sysmem);
         x86_triple_fault_hook = pc_triple_fault;
         x86_apic_msr_hook = pc_apic_msr;
+        x86_apic_cr8_hook = pc_apic_cr8;
         /* the 8259's INT reaches the boot CPU through its LINT0 */
         ms->cpu_intr = qdev_get_gpio_in(ms->apic[0], APIC_GPIO_LINT0);
     }

@@ -34,12 +34,14 @@
 #define CPUID_EXT_FEATURES_ECX ((1u << 0) /* LAHF_LM */ | (1u << 5) /* ABM: LZCNT */)
 #define CPUID_FEATURES7_EBX ((1u << 3) /* BMI1 */ | (1u << 8) /* BMI2 */)
 /* added by the system emulator (the -sys.c files, seg_helper.c,
- * excp_helper.c): PSE MSR PAE CX8 SEP MTRR PGE CMOV PAT, 1 GiB pages, and
- * the xAPIC (hw/intc/apic.c, wired by the PC; not x2APIC or TSC-deadline).
- * Not (yet): DE, VME, MCE/MCA. */
+ * excp_helper.c): PSE MSR PAE CX8 SEP MTRR PGE CMOV PAT, 1 GiB pages, the
+ * local APIC with x2APIC mode and the TSC-deadline timer (hw/intc/apic.c,
+ * wired by the PC), and an invariant TSC at a known rate (leaves 0x15,
+ * 0x16, 0x80000007; see X86_TSC_HZ). Not (yet): DE, VME, MCE/MCA. */
 #define CPUID_FEATURES_EDX_SYS                                                               \
     ((1u << 3) /* PSE */ | (1u << 5) /* MSR */ | (1u << 6) /* PAE */ | (1u << 11) /* SEP */  \
      | (1u << 9) /* APIC */ | (1u << 12) /* MTRR */ | (1u << 13) /* PGE */ | (1u << 16) /* PAT */)
+#define CPUID_FEATURES_ECX_SYS ((1u << 21) /* x2APIC */ | (1u << 24) /* TSC-deadline */)
 #define CPUID_EXT_FEATURES_EDX_SYS ((1u << 26) /* PDPE1GB */)
 /* ==== end of the feature table ==== */
 
@@ -114,7 +116,11 @@ void x86_update_hflags(CPUX86State *env)
 
 static void x86_cpu_setup_cpuid(CPUX86State *env)
 {
+#ifdef CONFIG_USER_ONLY
     env->cpuid_level = 0xd;
+#else
+    env->cpuid_level = 0x16; /* the TSC and core-crystal leaves */
+#endif
     env->cpuid_xlevel = 0x80000008;
     memcpy(&env->cpuid_vendor[0], "Genu", 4);
     memcpy(&env->cpuid_vendor[1], "ineI", 4);
@@ -127,6 +133,7 @@ static void x86_cpu_setup_cpuid(CPUX86State *env)
     env->features7_ebx = CPUID_FEATURES7_EBX;
 #ifndef CONFIG_USER_ONLY
     env->features_edx |= CPUID_FEATURES_EDX_SYS;
+    env->features_ecx |= CPUID_FEATURES_ECX_SYS;
     env->ext_features_edx |= CPUID_EXT_FEATURES_EDX_SYS;
 #endif
 }
@@ -244,6 +251,17 @@ void cpu_x86_cpuid(CPUX86State *env, uint32_t index, uint32_t count, uint32_t *e
         }
         *edx = cs->cpu_index;
         break;
+#ifndef CONFIG_USER_ONLY
+    case 0x15: /* TSC = crystal * EBX / EAX */
+        *eax = 1;
+        *ebx = (uint32_t)(X86_TSC_HZ / X86_TSC_CRYSTAL_HZ);
+        *ecx = X86_TSC_CRYSTAL_HZ;
+        break;
+    case 0x16: /* base, maximum and bus frequencies in MHz */
+        *eax = *ebx = (uint32_t)(X86_TSC_HZ / 1000000);
+        *ecx = X86_TSC_CRYSTAL_HZ / 1000000;
+        break;
+#endif
     case 0x80000000:
         *eax = env->cpuid_xlevel;
         break;
@@ -266,6 +284,11 @@ void cpu_x86_cpuid(CPUX86State *env, uint32_t index, uint32_t count, uint32_t *e
     case 0x80000006:
         *ecx = (256 << 16) | (6 << 12) | 64;
         break;
+#ifndef CONFIG_USER_ONLY
+    case 0x80000007:
+        *edx = 1u << 8; /* invariant TSC: the virtual clock's rate never changes */
+        break;
+#endif
     case 0x80000008:
         *eax = 0x00003028; /* 48-bit virtual, 40-bit physical */
         break;

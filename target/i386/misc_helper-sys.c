@@ -65,9 +65,13 @@ void x86_cpu_set_cr(CPUX86State *env, int reg, uint64_t val)
         }
         break;
     }
-    case 8:
-        env->cr8 = val & 0xf;
+    case 8: {
+        uint64_t v = val & 0xf;
+        if (!x86_apic_cr8_hook || x86_apic_cr8_hook(cs, &v, true) < 0) {
+            env->cr8 = v;
+        }
         break;
+    }
     }
     x86_update_hflags(env);
 }
@@ -130,7 +134,15 @@ void helper_write_crN(CPUX86State *env, uint32_t reg, uint64_t val)
 
 uint64_t helper_read_crN(CPUX86State *env, uint32_t reg)
 {
-    return reg == 8 ? env->cr8 : env->cr[reg];
+    uint64_t v;
+
+    if (reg != 8) {
+        return env->cr[reg];
+    }
+    if (x86_apic_cr8_hook && x86_apic_cr8_hook(env_cpu(env), &v, false) >= 0) {
+        return v;
+    }
+    return env->cr8;
 }
 
 void helper_lmsw(CPUX86State *env, uint64_t val)
@@ -201,6 +213,7 @@ static bool mtrr_valid_type(unsigned t)
 }
 
 int (*x86_apic_msr_hook)(CPUState *cs, uint32_t msr, uint64_t *val, bool write);
+int (*x86_apic_cr8_hook)(CPUState *cs, uint64_t *val, bool write);
 
 static bool is_apic_msr(uint32_t msr)
 {
@@ -226,7 +239,7 @@ void helper_rdmsr(CPUX86State *env)
 
     switch (msr) {
     case MSR_IA32_TSC:
-        v = __builtin_ia32_rdtsc() + env->tsc_offset;
+        v = x86_tsc_read(env);
         break;
     case MSR_IA32_APICBASE:
         v = env->apic_base;
@@ -333,7 +346,7 @@ void helper_wrmsr(CPUX86State *env)
 
     switch (msr) {
     case MSR_IA32_TSC:
-        env->tsc_offset = v - __builtin_ia32_rdtsc();
+        env->tsc_offset = v - x86_tsc_raw();
         break;
     case MSR_IA32_APICBASE:
         /* base (bits 12-39) and the global enable (11); BSP (8) is

@@ -4,6 +4,9 @@
  */
 #include "exec/cpu-exec.h"
 #include "translate-internal.h"
+#ifndef CONFIG_USER_ONLY
+#include "util/timer.h"
+#endif
 
 void helper_raise_exception(CPUX86State *env, uint32_t excp, uint32_t err)
 {
@@ -38,9 +41,30 @@ void helper_cpuid(CPUX86State *env)
     env->regs[R_EDX] = d;
 }
 
+/*
+ * User mode: the host's TSC, as a native program sees it. System mode:
+ * X86_TSC_HZ on the virtual clock, so the TSC stops with the VM, agrees
+ * with the PIT/HPET/APIC timers (all on that clock) and runs at the rate
+ * CPUID leaf 0x15 advertises whatever the host's TSC does.
+ */
+uint64_t x86_tsc_raw(void)
+{
+#ifdef CONFIG_USER_ONLY
+    return __builtin_ia32_rdtsc();
+#else
+    uint64_t ns = (uint64_t)qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL);
+    return (uint64_t)((unsigned __int128)ns * X86_TSC_HZ / NANOSECONDS_PER_SECOND);
+#endif
+}
+
+uint64_t x86_tsc_read(CPUX86State *env)
+{
+    return x86_tsc_raw() + env->tsc_offset;
+}
+
 void helper_rdtsc(CPUX86State *env)
 {
-    uint64_t t = __builtin_ia32_rdtsc() + env->tsc_offset;
+    uint64_t t = x86_tsc_read(env);
 
     env->regs[R_EAX] = (uint32_t)t;
     env->regs[R_EDX] = t >> 32;

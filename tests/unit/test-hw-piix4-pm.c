@@ -108,6 +108,8 @@ static void test_config(void)
     tap_ok(cfg_read(PIIX4_PM_PMBA, 4) == 0x601 && (cfg_read(PIIX4_PM_PMREGMISC, 1) & 1),
            "the board's pm-io-base: PMBA 0x601, PMIOSE set after reset");
     tap_ok(inw(0x600 + ACPI_PM1_CNT) & ACPI_BITMASK_SCI_ENABLE, "PM1_CNT.SCI_EN reads 1 at 0x604");
+    tap_ok(cfg_read(PIIX4_PM_DEVACTB, 4) & PIIX4_PM_DEVACTB_APMC_EN,
+           "DEVACTB.APMC_EN set at reset (no SMM for firmware to set up)");
 
     /* the firmware moves it */
     cfg_write(PIIX4_PM_PMBA, 0xb03f, 4);

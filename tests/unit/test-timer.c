@@ -95,6 +95,67 @@ static void test_virtual_clock_stop_start(void)
            "vm_clock_set_ns while stopped");
 }
 
+/*
+ * Readers take no lock. Another thread stops the clock, moves it 1 s on
+ * and starts it, over and over: a reader that mixed two states (the new
+ * offset with the old "stopped", say) would see time go back by up to a
+ * second. Steps back of under a microsecond are the host's clock skew
+ * between CPUs (the writer reads the host clock on another CPU); in the
+ * emulator the clock only stops with every vCPU parked.
+ */
+static atomic_bool readers_stop;
+
+typedef struct ClockReader {
+    int64_t worst_back; /* the largest step back seen */
+    long reads;
+} ClockReader;
+
+static void *virtual_clock_reader(void *opaque)
+{
+    ClockReader *r = opaque;
+    int64_t last = qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL);
+
+    while (!atomic_load(&readers_stop)) {
+        int64_t now = qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL);
+        if (last - now > r->worst_back) {
+            r->worst_back = last - now;
+        }
+        last = now;
+        r->reads++;
+    }
+    return NULL;
+}
+
+static void test_virtual_clock_readers_race_stop_start(void)
+{
+    enum { CYCLES = 5000 };
+    pthread_t th[2];
+    ClockReader rd[2] = { { 0, 0 }, { 0, 0 } };
+    int64_t before = qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL);
+
+    atomic_store(&readers_stop, false);
+    for (int i = 0; i < 2; i++) {
+        pthread_create(&th[i], NULL, virtual_clock_reader, &rd[i]);
+    }
+    for (int i = 0; i < CYCLES; i++) {
+        vm_clock_stop();
+        vm_clock_set_ns(qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL) + NANOSECONDS_PER_SECOND);
+        vm_clock_start();
+    }
+    vm_clock_stop();
+    atomic_store(&readers_stop, true);
+    for (int i = 0; i < 2; i++) {
+        pthread_join(th[i], NULL);
+    }
+    int64_t after = qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL);
+    tap_ok(rd[0].worst_back < 1000 && rd[1].worst_back < 1000,
+           "lock-free readers see no torn clock state across %d stop/set/starts (worst steps "
+           "back %lld, %lld ns in %ld, %ld reads)",
+           CYCLES, (long long)rd[0].worst_back, (long long)rd[1].worst_back, rd[0].reads,
+           rd[1].reads);
+    tap_ok(after >= before + CYCLES * NANOSECONDS_PER_SECOND, "... and every set took effect");
+}
+
 static void test_virtual_timer_waits_for_start(void)
 {
     TestTimer tt = { .id = 1 };
@@ -504,6 +565,7 @@ int main(void)
     tap_ok(qemu_init_main_loop(&err) && qemu_in_main_thread(), "qemu_init_main_loop");
     bql_lock();
     test_virtual_clock_stop_start();
+    test_virtual_clock_readers_race_stop_start();
     test_virtual_timer_waits_for_start();
     test_timer_api();
     test_blocking_wait_for_timer();

@@ -28,6 +28,8 @@
 
 #define PIIX4_PM_PMBA      0x40
 #define PIIX4_PM_PMREGMISC 0x80
+#define PIIX4_PM_DEVACTB   0x58
+#define PIIX4_PM_DEVACTB_APMC_EN (1u << 25)
 #define PIIX4_PM_IO_SIZE   64
 #define PIIX4_PM_SCI_GPIO  "sci"
 

@@ -299,6 +299,25 @@ extern void (*x86_triple_fault_hook)(CPUState *cs);
  */
 extern int (*x86_apic_msr_hook)(CPUState *cs, uint32_t msr, uint64_t *val, bool write);
 
+/*
+ * CR8 is the local APIC's TPR bits 7:4. The machine's hook reads
+ * (write false: *val set) or writes it; returns -1 when the CPU has no
+ * APIC (env->cr8 then holds the value).
+ */
+extern int (*x86_apic_cr8_hook)(CPUState *cs, uint64_t *val, bool write);
+
+/*
+ * The guest TSC. System mode: X86_TSC_HZ ticks per second of the
+ * virtual clock (CPUID leaf 0x15 advertises the rate, 0x80000007 says
+ * invariant), stopped while the VM is; user mode: the host TSC.
+ * x86_tsc_raw is the count before the CPU's offset (IA32_TSC writes).
+ */
+#define X86_TSC_HZ 2000000000ull
+/* the crystal CPUID 0x15 reports: the APIC timer's 1 GHz bus */
+#define X86_TSC_CRYSTAL_HZ 1000000000u
+uint64_t x86_tsc_raw(void);
+uint64_t x86_tsc_read(CPUX86State *env);
+
 /* Recompute env->hflags from CR0/CR4/EFER, the segments and EFLAGS
  * (keeps HF_INHIBIT_IRQ). */
 void x86_update_hflags(CPUX86State *env);

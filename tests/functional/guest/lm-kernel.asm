@@ -11,7 +11,12 @@
 ;    #PF with error code 5, INT 0x80 through a DPL3 gate arrives on the
 ;    TSS's RSP0 stack;
 ;  - PIT IRQ0 through the remapped 8259: HLT wakes up in ring 0, and ticks
-;    arrive while ring 3 spins with IF=1.
+;    arrive while ring 3 spins with IF=1;
+;  - the local APIC: CPUID advertises x2APIC, the TSC-deadline timer and an
+;    invariant TSC at 2 GHz (leaf 0x15); CR8 is the TPR's high nibble both
+;    ways; the TSC-deadline timer fires (not before its deadline) and
+;    clears IA32_TSC_DEADLINE; in x2APIC mode the ID/TPR MSRs work and a
+;    self IPI arrives.
 ; Success: "KERNEL-RESULT: OK" and isa-debug-exit 0x10; failure: a line
 ; naming the check and 0x20.
 %include "loader.inc"
@@ -25,6 +30,10 @@ PDPT    equ 0x21000
 PD      equ 0x22000
 PT0     equ 0x23000         ; 0-2 MiB, 4 KiB pages
 PT2     equ 0x24000         ; 4-6 MiB: test mappings
+PD3     equ 0x25000         ; 3-4 GiB: the local APIC page
+APIC    equ 0xfee00000
+VEC_TIMER equ 0x2f          ; the APIC timer's vector
+VEC_IPI   equ 0x2e          ; the x2APIC self IPI's vector
 SPAGE   equ 0x30000         ; supervisor-only page
 
 bits 16
@@ -44,7 +53,7 @@ pm32:
     mov esp, KSTACK
     ; page tables
     mov edi, PML4
-    mov ecx, 5 * 1024
+    mov ecx, 6 * 1024
     xor eax, eax
     rep stosd
     mov dword [PML4], PDPT | 7
@@ -52,6 +61,8 @@ pm32:
     mov dword [PD], PT0 | 7
     mov dword [PD + 8], 0x200000 | 0x87     ; 2 MiB page, identity
     mov dword [PD + 16], PT2 | 7
+    mov dword [PDPT + 24], PD3 | 3
+    mov dword [PD3 + ((APIC >> 21) & 511) * 8], (APIC & ~0x1fffff) | 0x9b ; 2 MiB, PCD PWT
     mov edi, PT0
     mov eax, 7
     mov ecx, 512
@@ -300,11 +311,128 @@ back_in_ring0:
     call puts
     mov al, 0xff
     out 0x21, al
+    call apic_checks
     mov rsi, msg_ok
     call puts
     mov al, 0x10
     out 0xf4, al
     hlt
+
+; ---- the local APIC, CR8 and the TSC (PIC masked, IF=0 on entry) ----
+apic_checks:
+    mov eax, 1
+    cpuid
+    bt ecx, 24                  ; TSC-deadline
+    jnc fail_cpuid
+    bt ecx, 21                  ; x2APIC
+    jnc fail_cpuid
+    mov eax, 0x80000007
+    cpuid
+    bt edx, 8                   ; invariant TSC
+    jnc fail_cpuid
+    mov eax, 0x15               ; TSC = crystal * EBX / EAX = 2 GHz
+    cpuid
+    test eax, eax
+    jz fail_cpuid
+    mov r8d, eax
+    mov eax, ebx
+    mul rcx
+    xor edx, edx
+    div r8
+    cmp rax, 2000000000
+    jne fail_cpuid
+    mov rsi, msg_cpuid
+    call puts
+
+    mov edi, APIC               ; (a disp32 would sign-extend past 4 GiB)
+    mov dword [rdi + 0xf0], 0x1ff           ; SVR: APIC on, spurious 0xff
+    mov eax, 9
+    mov cr8, rax
+    cmp dword [rdi + 0x80], 0x90           ; TPR[7:4] = CR8
+    jne fail_cr8
+    mov dword [rdi + 0x80], 0x3c
+    mov rax, cr8
+    cmp rax, 3
+    jne fail_cr8
+    xor eax, eax
+    mov cr8, rax
+    mov rsi, msg_cr8
+    call puts
+
+    mov edi, APIC
+    mov dword [rdi + 0x320], VEC_TIMER | (2 << 17) ; LVT timer: TSC-deadline
+    rdtsc
+    shl rdx, 32
+    or rax, rdx
+    add rax, 2000000            ; 1 ms at 2 GHz
+    mov [deadline], rax
+    mov rdx, rax
+    shr rdx, 32
+    mov ecx, 0x6e0
+    wrmsr
+    rdmsr
+    shl rdx, 32
+    or rax, rdx
+    cmp rax, [deadline]
+    jne fail_deadline
+    mov ebx, 100000000          ; bound the wait
+.wait_timer:
+    sti
+    nop
+    cli
+    cmp qword [apic_irqs], 0
+    jne .timer_fired
+    dec ebx
+    jnz .wait_timer
+    jmp fail_deadline
+.timer_fired:
+    rdtsc
+    shl rdx, 32
+    or rax, rdx
+    cmp rax, [deadline]         ; never early
+    jb fail_deadline
+    cmp qword [apic_vec], VEC_TIMER
+    jne fail_deadline
+    mov ecx, 0x6e0              ; the MSR reads 0 once the timer fired
+    rdmsr
+    or eax, edx
+    jnz fail_deadline
+    mov rsi, msg_deadline
+    call puts
+
+    mov ecx, 0x1b               ; IA32_APIC_BASE: EN | EXTD
+    rdmsr
+    or eax, 0xc00
+    wrmsr
+    mov qword [x2apic_on], 1
+    mov ecx, 0x802              ; x2APIC ID: the BSP's, 0
+    rdmsr
+    test eax, eax
+    jnz fail_x2apic
+    mov ecx, 0x808              ; TPR
+    mov eax, 0x50
+    xor edx, edx
+    wrmsr
+    mov rax, cr8
+    cmp rax, 5
+    jne fail_x2apic
+    xor eax, eax
+    mov cr8, rax
+    mov qword [apic_irqs], 0
+    mov ecx, 0x83f              ; SELF IPI
+    mov eax, VEC_IPI
+    xor edx, edx
+    wrmsr
+    sti
+    nop
+    cli
+    cmp qword [apic_irqs], 1
+    jne fail_x2apic
+    cmp qword [apic_vec], VEC_IPI
+    jne fail_x2apic
+    mov rsi, msg_x2apic
+    call puts
+    ret
 
 set_gate:                       ; RAX handler, RDI gate: ring-0 interrupt gate
     mov [rdi], ax
@@ -326,6 +454,10 @@ isr_common:
     je .irq0
     cmp rax, 0x80
     je .sys
+    cmp rax, VEC_IPI
+    je .apic_irq
+    cmp rax, VEC_TIMER
+    je .apic_irq
     mov [last_vec], rax
     mov [last_rsp], rsp
     mov rax, [rsp + 16]
@@ -363,6 +495,25 @@ isr_common:
     pop rax
     add rsp, 16
     iretq
+.apic_irq:
+    mov [apic_vec], rax
+    inc qword [apic_irqs]
+    push rcx
+    push rdx
+    cmp qword [x2apic_on], 0
+    jne .x2eoi
+    mov eax, APIC               ; (a disp32 would sign-extend past 4 GiB)
+    mov dword [rax + 0xb0], 0
+    jmp .eoi_done
+.x2eoi:
+    mov ecx, 0x80b
+    xor eax, eax
+    xor edx, edx
+    wrmsr
+.eoi_done:
+    pop rdx
+    pop rcx
+    jmp .ret
 .irq0:
     inc qword [ticks]
     mov al, 0x20
@@ -408,6 +559,10 @@ failure fail_wp, "#PF write protect"
 failure fail_nx, "#PF NX"
 failure fail_user, "ring 3"
 failure fail_user_tick, "PIT tick in ring 3"
+failure fail_cpuid, "CPUID: x2APIC, TSC-deadline, invariant TSC at 2 GHz"
+failure fail_cr8, "CR8 = TPR[7:4]"
+failure fail_deadline, "TSC-deadline timer"
+failure fail_x2apic, "x2APIC MSRs and self IPI"
 
 fail_exit:
     mov al, 0x20
@@ -510,6 +665,10 @@ ticks:         dq 0
 user_cs:       dq 0
 user_failed:   dq 0
 user_ticked:   dq 0
+apic_irqs:     dq 0
+apic_vec:      dq 0
+x2apic_on:     dq 0
+deadline:      dq 0
 sys_rax:       dq 0
 sys_cs:        dq 0
 sys_rsp:       dq 0
@@ -522,6 +681,10 @@ msg_pit:        db "LM: PIT IRQ0 wakes HLT ok", 13, 10, 0
 msg_user:       db "LM: ring 3, #GP, user #PF, INT 0x80 on RSP0 ok", 13, 10, 0
 msg_user_tick:  db "LM: PIT IRQ0 in ring 3 ok", 13, 10, 0
 msg_unexpected: db "KERNEL-RESULT: FAIL unexpected exception ", 0
+msg_cpuid:      db "LM: CPUID x2APIC, TSC-deadline, invariant 2 GHz TSC ok", 13, 10, 0
+msg_cr8:        db "LM: CR8 is the APIC TPR ok", 13, 10, 0
+msg_deadline:   db "LM: TSC-deadline timer ok", 13, 10, 0
+msg_x2apic:     db "LM: x2APIC MSRs and self IPI ok", 13, 10, 0
 msg_ok:         db "KERNEL-RESULT: OK", 13, 10, 0
 end:
 %if end - $$ > (KERNEL_SECTORS + 1) * 512
