@@ -12,14 +12,6 @@
 
 RAM_END equ 0x04000000          ; the test runs with -m 64M
 
-bits 16
-stage2:
-    lgdt [gdt_desc]
-    mov eax, cr0
-    or eax, 1
-    mov cr0, eax
-    jmp 0x08:pm32
-
 bits 32
 pm32:
     mov ax, 0x10

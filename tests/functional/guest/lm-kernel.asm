@@ -36,14 +36,6 @@ VEC_TIMER equ 0x2f          ; the APIC timer's vector
 VEC_IPI   equ 0x2e          ; the x2APIC self IPI's vector
 SPAGE   equ 0x30000         ; supervisor-only page
 
-bits 16
-stage2:
-    lgdt [gdt_desc]
-    mov eax, cr0
-    or eax, 1
-    mov cr0, eax
-    jmp 0x08:pm32
-
 bits 32
 pm32:
     mov ax, 0x10
@@ -604,29 +596,7 @@ puthex:                         ; RAX as 16 hex digits and a space
     pop rcx
     ret
 
-%macro stub 1
-stub_%1:
-%if %1 == 8 || (%1 >= 10 && %1 <= 14) || %1 == 17 || %1 == 21
-%else
-    push qword 0
-%endif
-    push qword %1
-    jmp isr_common
-%endmacro
-%assign i 0
-%rep 48
-stub i
-%assign i i + 1
-%endrep
-stub 0x80
-
-align 8
-stubs:
-%assign i 0
-%rep 48
-    dq stub_ %+ i
-%assign i i + 1
-%endrep
+%include "isr-stubs.inc"
 
 align 8
 gdt:

@@ -21,14 +21,6 @@ PT1     equ 0x22000         ; 4-8 MiB: test mappings
 IDT     equ 0x10000
 SPAGE   equ 0x30000         ; the one supervisor-only page below 4 MiB
 
-bits 16
-stage2:
-    lgdt [gdt_desc]
-    mov eax, cr0
-    or eax, 1
-    mov cr0, eax
-    jmp 0x08:pm32
-
 bits 32
 pm32:
     mov ax, 0x10
@@ -382,29 +374,7 @@ puthex:                         ; EAX as 8 hex digits and a space
     pop ecx
     ret
 
-%macro stub 1
-stub_%1:
-%if %1 == 8 || (%1 >= 10 && %1 <= 14) || %1 == 17 || %1 == 21
-%else
-    push dword 0
-%endif
-    push dword %1
-    jmp isr_common
-%endmacro
-%assign i 0
-%rep 48
-stub i
-%assign i i + 1
-%endrep
-stub 0x80
-
-align 4
-stubs:
-%assign i 0
-%rep 48
-    dd stub_ %+ i
-%assign i i + 1
-%endrep
+%include "isr-stubs.inc"
 
 align 8
 gdt:
