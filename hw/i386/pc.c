@@ -31,6 +31,8 @@
  * type ACPI) and x86_load_linux loads the kernel, boot_params with the
  * e820 map below and the RSDP address, and starts the boot CPU at the
  * kernel's 32-bit entry. The code cache is flushed at every reset.
+ * -kernel with -bios: x86_fw_cfg_boot_setup publishes the kernel through
+ * fw_cfg and SeaBIOS boots it with our option ROM (genroms/linuxboot.bin).
  *
  * A20: the CPU sees memory through its own address space "cpu-memory", an
  * alias of the system memory, so that the A20 gate masks CPU accesses only
@@ -60,6 +62,7 @@
 #include "hw/i386/acpi-build.h"
 #include "hw/i386/pc.h"
 #include "hw/i386/x86-boot.h"
+#include "hw/i386/x86-fw-cfg-boot.h"
 #include "hw/ide/ide.h"
 #include "hw/ide/piix.h"
 #include "hw/core/sysbus.h"
@@ -894,11 +897,6 @@ PCMachineState *pc_init(const PCMachineConfig *cfg, Error **errp)
     if (!ms->direct_boot && !pc_load_bios(ms, pci_memory, errp)) {
         return NULL;
     }
-    if (cfg->kernel && !ms->direct_boot) {
-        error_setg(errp, "-kernel with -bios (booting the kernel through the BIOS) is not "
-                         "supported yet: leave -bios out for direct kernel boot");
-        return NULL;
-    }
     ms->piix3 = (PIIX3State *)pci_create_simple(i440fx_get_bus(ms->host), PCI_DEVFN(1, 0),
                                                 TYPE_PIIX3, errp);
     if (!ms->piix3) {
@@ -1028,6 +1026,18 @@ PCMachineState *pc_init(const PCMachineConfig *cfg, Error **errp)
     pc_fw_cfg_init(ms);
     pc_build_acpi(ms);
     acpi_add_fw_cfg(&ms->acpi, ms->fw_cfg);
+    if (cfg->kernel && !ms->direct_boot) {
+        /* -kernel with -bios: the BIOS boots it through our option ROM */
+        X86FwCfgBootConfig fbc = {
+            .kernel_filename = cfg->kernel,
+            .initrd_filename = cfg->initrd,
+            .cmdline = cfg->append,
+            .ram_below_4g = ms->below_4g,
+        };
+        if (!x86_fw_cfg_boot_setup(ms->fw_cfg, &fbc, NULL, errp)) {
+            return NULL;
+        }
+    }
     if (ms->direct_boot && ms->cpu) {
         /* check the kernel now, for a clear error before anything runs */
         pc_build_boot_e820(ms);
