@@ -58,6 +58,8 @@ disk_check() {
         sed 's/^/# /' "$tmp/mke2fs.log"
         return
     fi
+    local img_sha
+    img_sha=$(sha256sum <"$img" | cut -d' ' -f1)
     timeout "$boot_timeout" "$emu" -kernel "$kernel" -initrd "$initrd" \
         -append "console=ttyS0 panic=-1" -m 256M -smp "$cpus" \
         -drive "file=$img,format=raw,if=ide" \
@@ -78,6 +80,8 @@ disk_check() {
     *DMA*) ok "$name: libata uses DMA ($(field TERN-XFER))" ;;
     *) not_ok "$name: libata uses DMA (transfer mode '$(field TERN-XFER)')" ;;
     esac
+    check "$name: the guest reads the whole disk as the host wrote it (sha256 of /dev/sda)" \
+        [ "$(field TERN-RAW-SHA)" = "$img_sha" ]
     check "$name: mount -t ext2 /dev/sda" grep -q '^TERN-MOUNTED' "$log"
     check "$name: the guest reads the host's line ('$(field TERN-HOST-LINE)')" \
         [ "$(field TERN-HOST-LINE)" = "hello from the Tern host" ]
@@ -87,6 +91,8 @@ disk_check() {
         [ "$(field TERN-GUEST-SIZE)" = "$expected_size" ]
     check "$name: the guest reads its file back from the disk intact" \
         [ "$(field TERN-GUEST-READBACK-SHA)" = "$expected_sha" ]
+    check "$name: the guest reads its 4 MiB file back from the disk intact" \
+        [ -n "$(field TERN-BIG-SHA)" ] && [ "$(field TERN-BIG-READBACK-SHA)" = "$(field TERN-BIG-SHA)" ]
     check "$name: umount" grep -q '^TERN-UMOUNTED' "$log"
     check "$name: dmesg free of BUG/WARNING/Oops (bad lines: '$(field TERN-DMESG-BAD)')" \
         [ "$(field TERN-DMESG-BAD)" = 0 ]
@@ -113,6 +119,11 @@ disk_check() {
         sed 's/^/# debugfs: /' "$tmp/debugfs.log" | head -5
         cmp "$tmp/got.txt" "$tmp/expected.txt" 2>&1 | sed 's/^/# /'
     fi
+    rm -f "$tmp/big.bin"
+    debugfs -R "dump /big.bin $tmp/big.bin" "$img" >"$tmp/debugfs.log" 2>&1
+    check "$name: debugfs reads /big.bin out of the image, as the guest wrote it" \
+        [ -n "$(field TERN-BIG-SHA)" ] && [ -f "$tmp/big.bin" ] &&
+        [ "$(sha256sum <"$tmp/big.bin" | cut -d' ' -f1)" = "$(field TERN-BIG-SHA)" ]
     local fsck_out fsck_status
     fsck_out=$(e2fsck -fn "$img" 2>&1)
     fsck_status=$?

@@ -27,6 +27,9 @@ if [ -b /dev/sda ]; then
     echo "TERN-DISK=$(cat /sys/block/sda/size)"
     # The transfer mode libata chose (a DMA mode when the bus master works).
     echo "TERN-XFER=$(cat /sys/class/ata_device/dev1.0/xfer_mode 2>/dev/null)"
+    # The whole disk through the block device (large requests, long
+    # scatter/gather lists); the host compares it with the image it made.
+    echo "TERN-RAW-SHA=$(sha256sum < /dev/sda | cut -d' ' -f1)"
     if mount -t ext2 /dev/sda /mnt; then
         echo "TERN-MOUNTED"
         echo "TERN-HOST-LINE=$(cat /mnt/hello.txt)"
@@ -37,8 +40,16 @@ if [ -b /dev/sda ]; then
         sync
         echo "TERN-GUEST-SIZE=$(wc -c < /mnt/guest.txt)"
         # Read it back from the disk, not the page cache.
+        # 4 MiB of random data in 64 KiB writes: the host checks it after
+        # the power-off against the sha256 the guest computed before writing.
+        dd if=/dev/urandom of=/tmp/big bs=65536 count=64 2>/dev/null
+        echo "TERN-BIG-SHA=$(sha256sum < /tmp/big | cut -d' ' -f1)"
+        dd if=/tmp/big of=/mnt/big.bin bs=65536 2>/dev/null
+        rm /tmp/big
+        sync
         echo 3 > /proc/sys/vm/drop_caches
         echo "TERN-GUEST-READBACK-SHA=$(sha256sum < /mnt/guest.txt | cut -d' ' -f1)"
+        echo "TERN-BIG-READBACK-SHA=$(sha256sum < /mnt/big.bin | cut -d' ' -f1)"
         umount /mnt && echo "TERN-UMOUNTED"
     else
         echo "TERN-MOUNT-FAILED"
