@@ -10,8 +10,9 @@
 # that the BIOS path was taken: SeaBIOS's banner and "Booting from ROM..."
 # on the debug console (port 0x402; the direct boot runs no firmware at
 # all), and the kernel finding the SMBIOS tables only SeaBIOS builds.
-# Bad kernels with -bios (not a bzImage, truncated) and a missing initrd
-# give one line on stderr and exit status 1.
+# reboot -f boots the kernel again through SeaBIOS and the ROM. Bad
+# kernels with -bios (not a bzImage, truncated, too big for -m) and a
+# missing initrd give one line on stderr and exit status 1.
 #
 #   tests/functional/run-linux-seabios.sh [BUILDDIR]
 set -u
@@ -46,6 +47,29 @@ for cpus in 1 2; do
         -debugcon "file:$tmp/seabios-smp$cpus.debug"
     seabios_path_check "seabios-smp$cpus"
 done
+
+# reboot -f: SeaBIOS runs again after the reset and the ROM loads the
+# kernel again from fw_cfg (guest/reboot-init.sh prints TERN-BOOTED at
+# every boot); stopped after the second boot
+rb_initrd=$tmp/reboot-initrd.gz
+if "$srcdir/tests/functional/guest/mkinitramfs.sh" "$busybox" \
+    "$srcdir/tests/functional/guest/reboot-init.sh" "$rb_initrd"; then
+    timeout "$boot_timeout" "$emu" -bios bios-256k.bin -kernel "$kernel" -initrd "$rb_initrd" \
+        -append "console=ttyS0 panic=-1 tern_mode=reboot" -m 128M -display none \
+        -serial stdio -debugcon "file:$tmp/reboot.debug" </dev/null >"$tmp/reboot.log" 2>&1 &
+    pid=$!
+    while kill -0 "$pid" 2>/dev/null && [ "$(grep -c TERN-BOOTED "$tmp/reboot.log")" -lt 2 ]; do
+        sleep 0.5
+    done
+    kill "$pid" 2>/dev/null
+    wait "$pid" 2>/dev/null
+    boots=$(grep -c TERN-BOOTED "$tmp/reboot.log")
+    roms=$(grep -c "Booting from ROM\.\.\." "$tmp/reboot.debug")
+    check "reboot -f through SeaBIOS: the kernel boots again (boots: $boots, ROM boots: $roms)" \
+        [ "$boots" -ge 2 ] && [ "$roms" -ge 2 ]
+else
+    not_ok "build the reboot initramfs"
+fi
 
 # expect_error DESCRIPTION PATTERN ARGS...: exit status 1, one line on
 # stderr matching PATTERN
