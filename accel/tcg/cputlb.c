@@ -27,12 +27,48 @@ typedef struct CPUTLBEntryFull {
     bool global;
 } CPUTLBEntryFull;
 
+/*
+ * Guest-physical RAM pages -> host, for the page walker (every paging
+ * structure read) and tlb_set_page, which would otherwise take the address
+ * space's map lock and a view reference per lookup. The cache holds a
+ * reference to the view its entries came from; it is used only while that
+ * view is still the address space's current one (comparing the pointer is
+ * enough, as the reference keeps the view, and so its address, alive), and
+ * emptied as soon as the view changes.
+ */
+#define TLB_PHYS_BITS 8
+#define TLB_PHYS_SIZE (1 << TLB_PHYS_BITS)
+
+typedef struct TLBPhysEntry {
+    hwaddr page;     /* -1: empty */
+    uint8_t *host;   /* of the page */
+    ram_addr_t ram_addr;
+    bool readonly;
+} TLBPhysEntry;
+
+/*
+ * Flushes are frequent (every CR3 write; with Linux's page table isolation
+ * that is twice per system call and interrupt) while few entries are
+ * filled between two of them, so each mode keeps a log of the slots filled
+ * since its last flush, and a flush clears only those. A log that
+ * overflows makes the next flush clear the whole mode. Modes never filled
+ * are skipped by flushes and by dirty tracking (used_modes only grows, so
+ * another thread's tlb_reset_dirty_range_all never misses a mode).
+ */
+#define TLB_FILL_LOG 128
+
 struct CPUTLB {
     CPUTLBEntry table[NB_MMU_MODES][CPU_TLB_SIZE];
     CPUTLBEntryFull full[NB_MMU_MODES][CPU_TLB_SIZE];
     /* the large pages mapped, so flush_page can tell when to flush all */
     uint64_t large_page_addr[NB_MMU_MODES];
     uint64_t large_page_mask[NB_MMU_MODES];
+    uint16_t fill_log[NB_MMU_MODES][TLB_FILL_LOG];
+    unsigned nb_fill[NB_MMU_MODES]; /* > TLB_FILL_LOG: overflowed */
+    unsigned used_modes;            /* bit m: mode m was ever filled */
+    /* tlb_phys_host's cache, valid for the view it holds a reference to */
+    FlatView *phys_view;
+    TLBPhysEntry phys[TLB_PHYS_SIZE];
 };
 
 static CPUState *tlb_cpus[64];
@@ -60,8 +96,14 @@ void tlb_init(CPUState *cs, AddressSpace *as)
         cs->tlb_fast[m].mask = (uintptr_t)(CPU_TLB_SIZE - 1) << CPU_TLB_ENTRY_BITS;
         cs->tlb_fast[m].table = cs->tlb->table[m];
         cs->tlb->large_page_addr[m] = (uint64_t)-1;
+        cs->tlb->nb_fill[m] = TLB_FILL_LOG + 1; /* calloc's zeros are not empty slots */
     }
+    cs->tlb->used_modes = (1u << NB_MMU_MODES) - 1;
     tlb_flush(cs);
+    cs->tlb->used_modes = 0;
+    for (int i = 0; i < TLB_PHYS_SIZE; i++) {
+        cs->tlb->phys[i].page = (hwaddr)-1;
+    }
     if (tlb_nb_cpus < (int)(sizeof(tlb_cpus) / sizeof(tlb_cpus[0]))) {
         tlb_cpus[tlb_nb_cpus++] = cs;
     }
@@ -73,17 +115,51 @@ void tlb_init(CPUState *cs, AddressSpace *as)
     }
 }
 
+static bool tlb_entry_empty(const CPUTLBEntry *e)
+{
+    return (e->addr_read & e->addr_write & e->addr_code) == (uint64_t)-1;
+}
+
+/* Clear slot i of mode m unless keep_global and it holds a global page;
+ * returns true when the slot keeps a translation. */
+static bool tlb_flush_slot(CPUTLB *tlb, int m, unsigned i, bool keep_global)
+{
+    if (keep_global && tlb->full[m][i].global) {
+        return !tlb_entry_empty(&tlb->table[m][i]);
+    }
+    tlb_entry_clear(&tlb->table[m][i]);
+    tlb->full[m][i].global = false;
+    return false;
+}
+
 static void tlb_flush_filter(CPUState *cs, bool keep_global)
 {
     CPUTLB *tlb = cs->tlb;
 
     for (int m = 0; m < NB_MMU_MODES; m++) {
-        for (int i = 0; i < CPU_TLB_SIZE; i++) {
-            if (!keep_global || !tlb->full[m][i].global) {
-                tlb_entry_clear(&tlb->table[m][i]);
-                tlb->full[m][i].global = false;
+        if (!(tlb->used_modes & (1u << m))) {
+            continue;
+        }
+        unsigned n = tlb->nb_fill[m], kept = 0;
+        if (n <= TLB_FILL_LOG) {
+            /* the logged slots; those kept (global) stay logged */
+            for (unsigned k = 0; k < n; k++) {
+                unsigned i = tlb->fill_log[m][k];
+                if (tlb_flush_slot(tlb, m, i, keep_global)) {
+                    tlb->fill_log[m][kept++] = (uint16_t)i;
+                }
+            }
+        } else {
+            for (unsigned i = 0; i < CPU_TLB_SIZE; i++) {
+                if (tlb_flush_slot(tlb, m, i, keep_global)) {
+                    if (kept < TLB_FILL_LOG) {
+                        tlb->fill_log[m][kept] = (uint16_t)i;
+                    }
+                    kept++;
+                }
             }
         }
+        tlb->nb_fill[m] = kept;
         tlb->large_page_addr[m] = (uint64_t)-1;
         tlb->large_page_mask[m] = 0;
     }
@@ -120,11 +196,57 @@ static bool ram_page_all_dirty(ram_addr_t ram_addr)
     return cpu_physical_memory_get_dirty_flags(ram_addr) == DIRTY_MEMORY_ALL;
 }
 
+/* The cached translation of the page of paddr (filled on a miss), or NULL
+ * when that page is not all RAM/ROM. */
+static const TLBPhysEntry *tlb_phys_lookup(CPUState *cs, hwaddr paddr)
+{
+    CPUTLB *tlb = cs->tlb;
+    hwaddr page = paddr & TARGET_PAGE_MASK;
+    TLBPhysEntry *p = &tlb->phys[(page >> TARGET_PAGE_BITS) & (TLB_PHYS_SIZE - 1)];
+
+    if (__atomic_load_n(&cs->as->current_map, __ATOMIC_ACQUIRE) != tlb->phys_view) {
+        FlatView *v = address_space_get_flatview(cs->as);
+        flatview_unref(tlb->phys_view);
+        tlb->phys_view = v;
+        for (int i = 0; i < TLB_PHYS_SIZE; i++) {
+            tlb->phys[i].page = (hwaddr)-1;
+        }
+    } else if (p->page == page) {
+        return p;
+    }
+    /* a miss: translated in the current view, which may already be newer
+     * than phys_view; then the next lookup sees the change and empties
+     * the cache, so an entry never outlives the view it came from */
+    MemoryRegionXlat x;
+    address_space_translate_for_tlb(cs->as, page, MEMTXATTRS_UNSPECIFIED, &x);
+    if (!x.host || (x.len != 0 && x.len < TARGET_PAGE_SIZE)) {
+        return NULL;
+    }
+    p->page = page;
+    p->host = x.host;
+    p->ram_addr = x.ram_addr;
+    p->readonly = x.readonly;
+    return p;
+}
+
+void *tlb_phys_host(CPUState *cs, hwaddr paddr, ram_addr_t *ram_addr, bool *readonly)
+{
+    const TLBPhysEntry *p = tlb_phys_lookup(cs, paddr);
+    hwaddr off = paddr & ~TARGET_PAGE_MASK;
+
+    if (!p) {
+        return NULL;
+    }
+    *ram_addr = p->ram_addr + off;
+    *readonly = p->readonly;
+    return p->host + off;
+}
+
 void tlb_set_page(CPUState *cs, uint64_t vaddr, hwaddr paddr, int prot, int mmu_idx,
                   uint64_t size, bool global)
 {
     CPUTLB *tlb = cs->tlb;
-    MemoryRegionXlat x;
+    MemoryRegionXlat x = { 0 };
 
     vaddr &= TARGET_PAGE_MASK;
     if (size > TARGET_PAGE_SIZE) {
@@ -142,14 +264,31 @@ void tlb_set_page(CPUState *cs, uint64_t vaddr, hwaddr paddr, int prot, int mmu_
         }
     }
     paddr &= TARGET_PAGE_MASK;
-    address_space_translate_for_tlb(cs->as, paddr, MEMTXATTRS_UNSPECIFIED, &x);
+    /* RAM only when the whole page has one mapping */
+    const TLBPhysEntry *pe = tlb_phys_lookup(cs, paddr);
+    bool ram = pe != NULL;
+    if (ram) {
+        x.host = pe->host;
+        x.ram_addr = pe->ram_addr;
+        x.readonly = pe->readonly;
+    }
 
     unsigned idx = tlb_index(vaddr);
     CPUTLBEntry *e = &tlb->table[mmu_idx][idx];
     CPUTLBEntryFull *f = &tlb->full[mmu_idx][idx];
-    /* RAM only when the whole page has one mapping */
-    bool ram = x.host && (x.len == 0 || x.len >= TARGET_PAGE_SIZE);
 
+    if (!(tlb->used_modes & (1u << mmu_idx))) {
+        __atomic_or_fetch(&tlb->used_modes, 1u << mmu_idx, __ATOMIC_SEQ_CST);
+    }
+    if (tlb_entry_empty(e)) {
+        unsigned n = tlb->nb_fill[mmu_idx];
+        if (n < TLB_FILL_LOG) {
+            tlb->fill_log[mmu_idx][n] = (uint16_t)idx;
+        }
+        if (n <= TLB_FILL_LOG) {
+            tlb->nb_fill[mmu_idx] = n + 1;
+        }
+    }
     f->phys = paddr;
     f->ram_addr = ram ? x.ram_addr : RAM_ADDR_INVALID;
     f->page_mask = ~(size - 1);
@@ -174,7 +313,11 @@ void tlb_reset_dirty_range_all(ram_addr_t start, ram_addr_t len)
 {
     for (int c = 0; c < tlb_nb_cpus; c++) {
         CPUTLB *tlb = tlb_cpus[c]->tlb;
+        unsigned used = __atomic_load_n(&tlb->used_modes, __ATOMIC_SEQ_CST);
         for (int m = 0; m < NB_MMU_MODES; m++) {
+            if (!(used & (1u << m))) {
+                continue;
+            }
             for (int i = 0; i < CPU_TLB_SIZE; i++) {
                 CPUTLBEntry *e = &tlb->table[m][i];
                 ram_addr_t ra = tlb->full[m][i].ram_addr;

@@ -82,6 +82,12 @@ void cpu_st_mmu(CPUState *cs, uint64_t addr, uint64_t val, MemOp mop, int mmu_id
  * tlb_fill does, or reported as RAM_ADDR_INVALID when probe. */
 ram_addr_t get_page_addr_code(CPUState *cs, uint64_t pc, void **host, bool probe);
 
+/* The host address of guest-physical paddr when its page is all RAM or
+ * ROM (*readonly then set), with its ram_addr; else NULL. Cached per CPU
+ * (for the page walker), always consistent with the address space's
+ * current map. Call from the CPU's own thread. */
+void *tlb_phys_host(CPUState *cs, hwaddr paddr, ram_addr_t *ram_addr, bool *readonly);
+
 /* Hooks the memory API calls (installed by tlb_init). */
 void tlb_reset_dirty_range_all(ram_addr_t start, ram_addr_t len);
 #endif

@@ -58,8 +58,36 @@ static AddressSpace *cpu_as(CPUX86State *env)
     return cs->as ? cs->as : &address_space_memory;
 }
 
+/* Paging-structure entries are read and updated through the TLB's cached
+ * guest-physical -> host translation (tlb_phys_host) when they are in RAM,
+ * the memory API otherwise. Another vCPU may update an entry at any time:
+ * the RAM reads are single atomic loads. The cache belongs to the CPU's
+ * own thread: a debugger's walk from another thread (walk_uncached) goes
+ * through the memory API. */
+static __thread bool walk_uncached;
+
+static void *pte_host(CPUX86State *env, hwaddr addr, ram_addr_t *ra, bool *ro)
+{
+    CPUState *cs = env_cpu(env);
+
+    if (!cs->tlb || walk_uncached) {
+        return NULL;
+    }
+    return tlb_phys_host(cs, addr, ra, ro);
+}
+
 static uint64_t pte_load(CPUX86State *env, hwaddr addr, bool is64)
 {
+    ram_addr_t ra;
+    bool ro;
+    void *host = pte_host(env, addr, &ra, &ro);
+
+    if (host && !(addr & (is64 ? 7 : 3))) {
+        if (is64) {
+            return __atomic_load_n((uint64_t *)host, __ATOMIC_RELAXED);
+        }
+        return __atomic_load_n((uint32_t *)host, __ATOMIC_RELAXED);
+    }
     if (is64) {
         return address_space_ldq(cpu_as(env), addr, MEMTXATTRS_UNSPECIFIED, NULL);
     }
@@ -74,7 +102,12 @@ static void pte_set_bits(CPUX86State *env, hwaddr addr, uint64_t old, uint64_t b
     if ((old & bits) == bits) {
         return;
     }
-    address_space_translate_for_tlb(cpu_as(env), addr, MEMTXATTRS_UNSPECIFIED, &x);
+    bool ro = true;
+    x.host = pte_host(env, addr, &x.ram_addr, &ro);
+    x.readonly = ro;
+    if (!x.host) {
+        address_space_translate_for_tlb(cpu_as(env), addr, MEMTXATTRS_UNSPECIFIED, &x);
+    }
     if (x.host && !x.readonly) {
         if (is64) {
             __atomic_fetch_or((uint64_t *)x.host, bits, __ATOMIC_SEQ_CST);
@@ -307,7 +340,10 @@ hwaddr x86_cpu_get_phys_page(CPUX86State *env, uint64_t addr)
 {
     X86PageWalk w;
 
-    if (!x86_page_walk(env, addr, MMU_DATA_LOAD, false, &w)) {
+    walk_uncached = true;
+    bool ok = x86_page_walk(env, addr, MMU_DATA_LOAD, false, &w);
+    walk_uncached = false;
+    if (!ok) {
         return (hwaddr)-1;
     }
     return w.paddr | (addr & (w.page_size - 1) & TARGET_PAGE_MASK);
