@@ -11,7 +11,9 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdio.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #include "internal.h"
 #include "exec/translator.h"
@@ -177,6 +179,33 @@ static void log_tb(CPUState *cs, TranslationBlock *tb)
 }
 
 /*
+ * TERN_PERFMAP=1 in the environment: every new TB is written to
+ * /tmp/perf-<pid>.map (the format `perf report` reads for JIT code) as
+ * "tb_<guest pc>", so profiles of the host show which guest code ran.
+ * Code reused after a tb_flush keeps its old names: a profiling aid only.
+ */
+static FILE *perf_map;
+static bool perf_map_checked;
+
+static void perf_map_add(const TranslationBlock *tb)
+{
+    if (!perf_map_checked) {
+        const char *e = getenv("TERN_PERFMAP");
+        perf_map_checked = true;
+        if (e && *e && *e != '0') {
+            char name[64];
+            snprintf(name, sizeof(name), "/tmp/perf-%d.map", (int)getpid());
+            perf_map = fopen(name, "w");
+        }
+    }
+    if (perf_map) {
+        fprintf(perf_map, "%lx %x tb_%llx\n", (unsigned long)(uintptr_t)tb->tc_ptr, tb->tc_size,
+                (unsigned long long)tb->pc);
+        fflush(perf_map);
+    }
+}
+
+/*
  * Translate the TB for (pc, cs_base, flags, cflags). Called with tb_lock
  * held. Returns NULL when the code buffer or arena is full: the caller
  * drops the lock, flushes, and tries again. A guest code fetch that faults
@@ -278,5 +307,6 @@ TranslationBlock *tb_gen_code(CPUState *cs, uint64_t pc, uint64_t cs_base, uint3
     __atomic_store_n(&tb_count, tb_count + 1, __ATOMIC_RELEASE);
     tb_htable_insert(tb);
     log_tb(cs, tb);
+    perf_map_add(tb);
     return tb;
 }
