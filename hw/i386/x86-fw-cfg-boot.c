@@ -66,7 +66,7 @@
 /* before 2.03 the initrd had to end below this */
 #define INITRD_ADDR_MAX_OLD 0x37ffffff
 /* the command line may not run into the EBDA (SeaBIOS: 0x9fc00 at most) */
-#define CMDLINE_SPACE (0x9f000 - X86_FW_CFG_BOOT_CMDLINE_ADDR)
+#define CMDLINE_SPACE       (0x9f000 - X86_FW_CFG_BOOT_CMDLINE_ADDR)
 
 static uint16_t get16(const uint8_t *p)
 {
@@ -104,8 +104,7 @@ static bool fw_cfg_boot_read_file(const char *path, const char *what, uint8_t **
         return false;
     }
     if ((unsigned long)size > UINT32_MAX) {
-        error_setg(errp, "%s '%s' is %ld bytes: fw_cfg items hold at most 4 GiB", what, path,
-                   size);
+        error_setg(errp, "%s '%s' is %ld bytes: fw_cfg items hold at most 4 GiB", what, path, size);
         fclose(f);
         return false;
     }
@@ -154,7 +153,10 @@ bool x86_fw_cfg_boot_setup(FWCfgState *fw, const X86FwCfgBootConfig *cfg, X86FwC
     }
     if (klen < 0x400 || get32(kernel + HDR_HEADER) != HDRS_MAGIC ||
         get16(kernel + HDR_BOOT_FLAG) != 0xaa55) {
-        error_setg(errp, "kernel '%s' is not a Linux bzImage (no \"HdrS\" setup header)", kname);
+        error_setg(errp,
+                   "kernel '%s' is not a Linux bzImage (no \"HdrS\" setup header); through "
+                   "the BIOS (-bios) only bzImage kernels boot",
+                   kname);
         goto out;
     }
     uint16_t version = get16(kernel + HDR_VERSION);
@@ -190,8 +192,9 @@ bool x86_fw_cfg_boot_setup(FWCfgState *fw, const X86FwCfgBootConfig *cfg, X86FwC
         goto out;
     }
     if (setup_size > X86_FW_CFG_BOOT_HEAP_END - 0x1000) {
-        error_setg(errp, "kernel '%s' has a 0x%zx-byte real-mode setup: more than fits below its "
-                         "heap (at most 0x%x)",
+        error_setg(errp,
+                   "kernel '%s' has a 0x%zx-byte real-mode setup: more than fits below its "
+                   "heap (at most 0x%x)",
                    kname, setup_size, X86_FW_CFG_BOOT_HEAP_END - 0x1000);
         goto out;
     }
@@ -223,8 +226,7 @@ bool x86_fw_cfg_boot_setup(FWCfgState *fw, const X86FwCfgBootConfig *cfg, X86FwC
                            : 0;
     uint64_t kernel_end = X86_FW_CFG_BOOT_KERNEL_ADDR + kernel_need;
     if (kernel_end > ram_top) {
-        error_setg(errp,
-                   "kernel '%s' needs 0x%llx bytes of RAM at 0x%x: not enough guest RAM (-m)",
+        error_setg(errp, "kernel '%s' needs 0x%llx bytes of RAM at 0x%x: not enough guest RAM (-m)",
                    kname, (unsigned long long)kernel_need, X86_FW_CFG_BOOT_KERNEL_ADDR);
         goto out;
     }
@@ -256,8 +258,8 @@ bool x86_fw_cfg_boot_setup(FWCfgState *fw, const X86FwCfgBootConfig *cfg, X86FwC
     /* the setup header, patched as a boot loader does */
     uint8_t *setup = kernel;
     setup[HDR_TYPE_OF_LOADER] = 0xff; /* undefined loader */
-    setup[HDR_LOADFLAGS] = (setup[HDR_LOADFLAGS] & ~(LOADFLAG_QUIET | LOADFLAG_KEEP_SEGMENTS)) |
-                           LOADFLAG_CAN_USE_HEAP;
+    setup[HDR_LOADFLAGS] =
+        (setup[HDR_LOADFLAGS] & ~(LOADFLAG_QUIET | LOADFLAG_KEEP_SEGMENTS)) | LOADFLAG_CAN_USE_HEAP;
     put16(setup + HDR_HEAP_END_PTR, X86_FW_CFG_BOOT_HEAP_END);
     put32(setup + HDR_CMD_LINE_PTR, X86_FW_CFG_BOOT_CMDLINE_ADDR);
     put32(setup + HDR_RAMDISK_IMAGE, initrd_addr);

@@ -61,8 +61,8 @@ static uint32_t cfg_read32(uint16_t key)
 
     address_space_stw(&address_space_io, FW_CFG_IO_BASE, key, MEMTXATTRS_UNSPECIFIED, NULL);
     for (int i = 0; i < 4; i++) {
-        b[i] = address_space_ldub(&address_space_io, FW_CFG_IO_BASE + 1, MEMTXATTRS_UNSPECIFIED,
-                                  NULL);
+        b[i] =
+            address_space_ldub(&address_space_io, FW_CFG_IO_BASE + 1, MEMTXATTRS_UNSPECIFIED, NULL);
     }
     return get32(b);
 }

@@ -37,7 +37,7 @@
  * the setup's 64 KiB segment, up to the command line */
 #define X86_FW_CFG_BOOT_HEAP_END     0xfe00
 
-#define X86_FW_CFG_BOOT_ROM_FILE "genroms/linuxboot.bin"
+#define X86_FW_CFG_BOOT_ROM_FILE      "genroms/linuxboot.bin"
 /* the boot order entry of the ROM's boot device, as SeaBIOS names it */
 #define X86_FW_CFG_BOOT_ROM_BOOTORDER "/rom@" X86_FW_CFG_BOOT_ROM_FILE
 
@@ -57,7 +57,7 @@ typedef struct X86FwCfgBootInfo {
     uint16_t protocol;
     uint32_t setup_addr, setup_size;
     uint32_t kernel_addr, kernel_size;
-    uint32_t initrd_addr, initrd_size; /* 0, 0: no initrd */
+    uint32_t initrd_addr, initrd_size;   /* 0, 0: no initrd */
     uint32_t cmdline_addr, cmdline_size; /* size with the NUL */
 } X86FwCfgBootInfo;
 
