@@ -240,11 +240,23 @@ void ide_transfer_start(IDEState *s, uint32_t len, int end_transfer)
 
 /* ---- disk requests ---- */
 
+/* Release the guest RAM a zero-copy DMA request used (it ended). */
+static void ide_dma_unmap(IDEState *s)
+{
+    if (s->dma_niov) {
+        s->bus->dma_ops->unmap(s->bus->dma_opaque, s->dma_iov, s->dma_niov, !s->dma_write,
+                               s->dma_used);
+        s->dma_niov = 0;
+    }
+}
+
 static void ide_aio_cb(void *opaque, int ret)
 {
     IDEState *s = opaque;
 
     s->aio_pending = false;
+    /* also when stale: the mapping must not outlive the request */
+    ide_dma_unmap(s);
     if (s->aio_stale) {
         s->aio_stale = false;
         return;
@@ -264,6 +276,21 @@ static void ide_aio(IDEState *s, bool write, int64_t offset, uint32_t len,
         blk_aio_pwrite(s->blk, offset, s->io_buffer, len, ide_aio_cb, s);
     } else {
         blk_aio_pread(s->blk, offset, s->io_buffer, len, ide_aio_cb, s);
+    }
+}
+
+/* The same on guest memory (zero-copy DMA). */
+static void ide_aiov(IDEState *s, bool write, int64_t offset, const struct iovec *iov, int niov,
+                     void (*done)(IDEState *s, int ret))
+{
+    s->status = (s->status & ~DRQ_STAT) | BUSY_STAT;
+    s->end_transfer = IDE_END_NONE;
+    s->aio_pending = true;
+    s->aio_done = done;
+    if (write) {
+        blk_aio_pwritev(s->blk, offset, iov, niov, ide_aio_cb, s);
+    } else {
+        blk_aio_preadv(s->blk, offset, iov, niov, ide_aio_cb, s);
     }
 }
 
@@ -463,7 +490,9 @@ static void ide_dma_chunk_done(IDEState *s, int ret)
 {
     const IDEDMAOps *ops = s->bus->dma_ops;
     int32_t len = (int32_t)(s->xfer_n * ide_sector_size(s));
+    bool zero_copy = s->dma_zero_copy;
 
+    s->dma_zero_copy = false;
     if (ret < 0) {
         log_mask_printf(LOG_GUEST_ERROR, "ide: DMA %s error at sector %llu: %s\n",
                         s->dma_write ? "write" : "read", (unsigned long long)s->xfer_lba,
@@ -477,7 +506,10 @@ static void ide_dma_chunk_done(IDEState *s, int ret)
         }
         return;
     }
-    if (!s->dma_write && ops->rw_buf(s->bus->dma_opaque, s->io_buffer, len, true) < len) {
+    if (zero_copy) {
+        /* the data is in place */
+    } else if (!s->dma_write &&
+               ops->rw_buf(s->bus->dma_opaque, s->io_buffer, len, true) < len) {
         log_mask_printf(LOG_GUEST_ERROR, "ide: PRD table too short for the DMA read\n");
         ide_dma_finish(s, false);
         return;
@@ -485,6 +517,48 @@ static void ide_dma_chunk_done(IDEState *s, int ret)
     s->xfer_lba += s->xfer_n;
     s->xfer_left -= s->xfer_n;
     ide_dma_run(s);
+}
+
+/*
+ * Zero copy: start the next chunk's disk request straight on the guest RAM
+ * the scatter/gather list names. False when nothing was started: the list
+ * goes on with something other than RAM, or with less than a sector of it
+ * (then the chunk bounces through io_buffer).
+ */
+static bool ide_dma_run_mapped(IDEState *s, uint32_t ss)
+{
+    const IDEDMAOps *ops = s->bus->dma_ops;
+    uint64_t want = (uint64_t)s->xfer_left * ss;
+    struct iovec sub[IDE_DMA_MAX_IOV];
+    int32_t mapped = 0, used, left;
+    int n, k;
+
+    if (want > IDE_DMA_MAX_CHUNK) {
+        want = IDE_DMA_MAX_CHUNK;
+    }
+    n = ops->map(s->bus->dma_opaque, s->dma_iov, IDE_DMA_MAX_IOV, (int32_t)want, !s->dma_write,
+                 &mapped);
+    s->dma_niov = n;
+    /* whole sectors only: the rest of the last piece waits for the next chunk */
+    s->dma_used = used = mapped - mapped % (int32_t)ss;
+    if (used == 0) {
+        ide_dma_unmap(s);
+        return false;
+    }
+    left = used;
+    for (k = 0; k < n && left > 0; k++) {
+        sub[k] = s->dma_iov[k];
+        if (sub[k].iov_len > (size_t)left) {
+            sub[k].iov_len = (size_t)left;
+        }
+        left -= (int32_t)sub[k].iov_len;
+    }
+    /* the list moves on now; the data moves when the request runs */
+    ops->rw_buf(s->bus->dma_opaque, NULL, used, !s->dma_write);
+    s->xfer_n = (uint32_t)used / ss;
+    s->dma_zero_copy = true;
+    ide_aiov(s, s->dma_write, (int64_t)s->xfer_lba * ss, sub, k, ide_dma_chunk_done);
+    return true;
 }
 
 /* Transfer the next chunk, or finish. */
@@ -503,6 +577,10 @@ static void ide_dma_run(IDEState *s)
         ide_dma_finish(s, true);
         return;
     }
+    if (ops->map && ide_dma_run_mapped(s, ss)) {
+        return;
+    }
+    s->dma_zero_copy = false;
     s->xfer_n = IDE_IO_BUFFER_SIZE / ss;
     if (s->xfer_n > s->xfer_left) {
         s->xfer_n = s->xfer_left;

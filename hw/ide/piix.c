@@ -11,9 +11,11 @@
  * set. The bus master I/O block (BAR4, 16 bytes; 8 per channel): command
  * (start/stop, read/write), status (active, error, interrupt, drive DMA
  * capable bits), the PRD table pointer; the engine walks the physical
- * region descriptor table (base, byte count with 0 meaning 64 KiB, EOT),
- * moving data with address_space_read/write (so RAM pages written by DMA
- * get their dirty flags). The interrupt status bit latches each rising
+ * region descriptor table (base, byte count with 0 meaning 64 KiB, EOT).
+ * Pieces in guest RAM are mapped for the drive (address_space_map: its
+ * disk request reads or writes them directly, and the unmap marks what a
+ * read wrote dirty); anything else is copied with address_space_read/write
+ * through the drive's buffer. The interrupt status bit latches each rising
  * edge of the channel's INTRQ.
  *
  * Not modelled: the timing registers' effect (IDETIM/SIDETIM are plain
@@ -167,60 +169,147 @@ static bool bmdma_ready(void *opaque)
     return bm->cmd & BM_CMD_START;
 }
 
-static int32_t bmdma_rw_buf(void *opaque, uint8_t *buf, int32_t len, bool to_memory)
+/* May the engine move data now? */
+static bool bmdma_can_run(BMDMAState *bm)
 {
-    BMDMAState *bm = opaque;
     PCIDevice *pd = &bm->piix->parent;
-    int32_t done = 0;
 
     if (!(bm->cmd & BM_CMD_START)) {
-        return 0;
+        return false;
     }
     if (!(pci_get_word(pd->config + PCI_COMMAND) & PCI_COMMAND_MASTER)) {
         log_mask_printf(LOG_GUEST_ERROR, "piix-ide: DMA with bus mastering disabled\n");
+        return false;
+    }
+    return true;
+}
+
+/* The next contiguous piece of at most max bytes at the PRD cursor (read
+ * the next entry when the current one is used up); the cursor moves past
+ * it. False when the table ran out. */
+static bool bmdma_next_piece(BMDMAState *bm, uint32_t max, uint32_t *addr, uint32_t *len)
+{
+    if (bm->cur_left == 0) {
+        uint8_t prd[8];
+        uint32_t count;
+
+        if (bm->prd_done || bm->prd_count >= PRD_MAX_ENTRIES) {
+            return false;
+        }
+        address_space_read(&address_space_memory, bm->cur_prd, MEMTXATTRS_UNSPECIFIED, prd, 8);
+        bm->cur_prd = (bm->cur_prd & ~0xffffu) | ((bm->cur_prd + 8) & 0xffffu);
+        bm->prd_count++;
+        bm->cur_addr = pci_get_long(prd) & ~1u;
+        count = pci_get_word(prd + 4) & ~1u;
+        bm->cur_left = count ? count : 0x10000;
+        bm->cur_eot = prd[7] & 0x80;
+    }
+    *addr = bm->cur_addr;
+    *len = bm->cur_left < max ? bm->cur_left : max;
+    bm->cur_addr += *len;
+    bm->cur_left -= *len;
+    if (bm->cur_left == 0 && bm->cur_eot) {
+        bm->prd_done = true;
+    }
+    return true;
+}
+
+static int32_t bmdma_rw_buf(void *opaque, uint8_t *buf, int32_t len, bool to_memory)
+{
+    BMDMAState *bm = opaque;
+    int32_t done = 0;
+    uint32_t addr, n;
+
+    if (!bmdma_can_run(bm)) {
         return 0;
     }
     if (to_memory != !!(bm->cmd & BM_CMD_READ)) {
         log_mask_printf(LOG_GUEST_ERROR,
                         "piix-ide: bus master direction does not match the command\n");
     }
-    while (done < len) {
-        uint32_t n;
-
-        if (bm->cur_left == 0) {
-            uint8_t prd[8];
-            uint32_t count;
-
-            if (bm->prd_done || bm->prd_count >= PRD_MAX_ENTRIES) {
-                break; /* the table ran out */
-            }
-            address_space_read(&address_space_memory, bm->cur_prd, MEMTXATTRS_UNSPECIFIED, prd, 8);
-            bm->cur_prd = (bm->cur_prd & ~0xffffu) | ((bm->cur_prd + 8) & 0xffffu);
-            bm->prd_count++;
-            bm->cur_addr = pci_get_long(prd) & ~1u;
-            count = pci_get_word(prd + 4) & ~1u;
-            bm->cur_left = count ? count : 0x10000;
-            bm->cur_eot = prd[7] & 0x80;
-        }
-        n = bm->cur_left;
-        if (n > (uint32_t)(len - done)) {
-            n = (uint32_t)(len - done);
-        }
-        if (to_memory) {
-            address_space_write(&address_space_memory, bm->cur_addr, MEMTXATTRS_UNSPECIFIED,
-                                buf + done, n);
+    while (done < len && bmdma_next_piece(bm, (uint32_t)(len - done), &addr, &n)) {
+        if (!buf) {
+            /* stepping over what a zero-copy transfer moved */
+        } else if (to_memory) {
+            address_space_write(&address_space_memory, addr, MEMTXATTRS_UNSPECIFIED, buf + done,
+                                n);
         } else {
-            address_space_read(&address_space_memory, bm->cur_addr, MEMTXATTRS_UNSPECIFIED,
-                               buf + done, n);
+            address_space_read(&address_space_memory, addr, MEMTXATTRS_UNSPECIFIED, buf + done,
+                               n);
         }
-        bm->cur_addr += n;
-        bm->cur_left -= n;
         done += (int32_t)n;
-        if (bm->cur_left == 0 && bm->cur_eot) {
-            bm->prd_done = true;
-        }
     }
     return done;
+}
+
+/*
+ * Zero copy: map the pieces ahead as guest RAM. The walk runs on the real
+ * cursor, which is put back afterwards: the drive steps over what it used
+ * with rw_buf(NULL) once it knows how much that is (whole sectors).
+ */
+static int bmdma_map(void *opaque, struct iovec *iov, int max_iov, int32_t len, bool to_memory,
+                     int32_t *mapped)
+{
+    BMDMAState *bm = opaque;
+    uint32_t save_prd = bm->cur_prd, save_addr = bm->cur_addr, save_left = bm->cur_left;
+    uint32_t save_count = bm->prd_count;
+    bool save_eot = bm->cur_eot, save_done = bm->prd_done;
+    int32_t done = 0;
+    uint32_t addr, n;
+    int niov = 0;
+
+    *mapped = 0;
+    if (!bmdma_can_run(bm) || to_memory != !!(bm->cmd & BM_CMD_READ)) {
+        return 0; /* rw_buf reports it */
+    }
+    while (done < len && niov < max_iov &&
+           bmdma_next_piece(bm, (uint32_t)(len - done), &addr, &n)) {
+        MemoryRegionXlat x;
+        hwaddr plen = n;
+        void *p;
+
+        /* RAM the device may write (or read): else the bounce path */
+        address_space_translate_for_tlb(&address_space_memory, addr, MEMTXATTRS_UNSPECIFIED, &x);
+        if (!x.host || (to_memory && x.readonly)) {
+            break;
+        }
+        p = address_space_map(&address_space_memory, addr, &plen, to_memory,
+                              MEMTXATTRS_UNSPECIFIED);
+        if (!p) {
+            break;
+        }
+        if (p != x.host) {
+            /* a bounce buffer after all: not what this path is for */
+            address_space_unmap(&address_space_memory, p, plen, to_memory, 0);
+            break;
+        }
+        iov[niov].iov_base = p;
+        iov[niov].iov_len = plen;
+        niov++;
+        done += (int32_t)plen;
+        if (plen < n) {
+            break; /* the RAM ends inside the piece */
+        }
+    }
+    bm->cur_prd = save_prd;
+    bm->cur_addr = save_addr;
+    bm->cur_left = save_left;
+    bm->prd_count = save_count;
+    bm->cur_eot = save_eot;
+    bm->prd_done = save_done;
+    *mapped = done;
+    return niov;
+}
+
+static void bmdma_unmap(void *opaque, struct iovec *iov, int niov, bool to_memory, int32_t used)
+{
+    for (int i = 0; i < niov; i++) {
+        size_t access = (size_t)used < iov[i].iov_len ? (size_t)used : iov[i].iov_len;
+
+        address_space_unmap(&address_space_memory, iov[i].iov_base, iov[i].iov_len, to_memory,
+                            to_memory ? access : 0);
+        used -= (int32_t)access;
+    }
 }
 
 static void bmdma_transfer_end(void *opaque, bool error)
@@ -237,6 +326,8 @@ static const IDEDMAOps piix_bmdma_ops = {
     .ready = bmdma_ready,
     .rw_buf = bmdma_rw_buf,
     .transfer_end = bmdma_transfer_end,
+    .map = bmdma_map,
+    .unmap = bmdma_unmap,
 };
 
 static void bmdma_write_cmd(BMDMAState *bm, uint8_t val)

@@ -309,6 +309,29 @@ static void test_dma_sg(QTestState *s)
     tap_ok((bst & 0x07) == 0x04 && (st & 0xc9) == 0x40,
            "READ DMA into unassigned space completes (bm %#x, status %#x)", bst, st);
     qtest_outb(s, BM_BASE, 0x00);
+
+    /* RAM that ends inside a sector, then no RAM: the whole sector moves
+     * straight to RAM, the rest through the drive's buffer */
+    {
+        uint8_t got[1000];
+        bool mixed_ok = true;
+
+        put_prd(s, 0, 0x30000, 1000, false);
+        put_prd(s, 1, 0xe0000000u, 4 * 512 - 1000, true);
+        qtest_memset(s, 0x30000, 0xee, 1000);
+        qtest_outb(s, BM_BASE + 2, 0x06);
+        issue(s, 0xc8, 60, 4);
+        bst = run_bm(s, 0x08);
+        st = qtest_inb(s, 0x1f7);
+        qtest_outb(s, BM_BASE, 0x00);
+        qtest_memread(s, 0x30000, got, sizeof(got));
+        for (int i = 0; i < (int)sizeof(got); i++) {
+            mixed_ok &= got[i] == pattern(60 + i / 512, i % 512);
+        }
+        tap_ok((bst & 0x07) == 0x04 && (st & 0xc9) == 0x40 && mixed_ok,
+               "READ DMA into 1000 bytes of RAM then no RAM: the RAM part is right "
+               "(bm %#x, status %#x)", bst, st);
+    }
 }
 
 /* FLUSH CACHE EXT (what sd's SYNCHRONIZE CACHE becomes) ends with an interrupt. */

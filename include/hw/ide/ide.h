@@ -21,7 +21,11 @@
  * between its buffer and guest memory along the scatter/gather list, and
  * transfer_end() when it is done. When the guest starts the engine the
  * controller calls ide_bus_dma_start(), which resumes a DMA command
- * waiting for it.
+ * waiting for it. A controller that also has map()/unmap() gets zero-copy
+ * transfers: the disk request reads or writes the guest RAM the list
+ * names directly (up to IDE_DMA_MAX_CHUNK bytes in IDE_DMA_MAX_IOV pieces
+ * per request); a list that starts with anything else (MMIO, ROM for a
+ * read, pieces smaller than a sector) goes through the drive's buffer.
  *
  * Migration: the channel state (task files, PIO buffers, pending DMA
  * commands) is in vmstate_ide_bus. pre_save drains the drives' backends,
@@ -34,6 +38,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/uio.h>
 
 #include "block/block.h"
 #include "hw/core/irq.h"
@@ -44,6 +49,9 @@
 /* the drive's data buffer: a PIO block, a DMA chunk, ATAPI replies */
 #define IDE_IO_BUFFER_SIZE   (128 * 1024)
 #define IDE_MAX_MULT_SECTORS 16
+/* zero-copy DMA: the most one disk request maps */
+#define IDE_DMA_MAX_IOV   64
+#define IDE_DMA_MAX_CHUNK (1024 * 1024)
 
 typedef enum IDEDriveKind {
     IDE_NONE = 0,
@@ -58,10 +66,20 @@ typedef struct IDEDMAOps {
     bool (*ready)(void *opaque);
     /* move len bytes between buf and guest memory (to_memory: the device
      * reads from disk); returns the bytes moved, less than len when the
-     * scatter/gather list ran out or the engine was stopped */
+     * scatter/gather list ran out or the engine was stopped. buf NULL:
+     * only step over len bytes of the list (after a zero-copy transfer) */
     int32_t (*rw_buf)(void *opaque, uint8_t *buf, int32_t len, bool to_memory);
     /* the drive ended the DMA data transfer (error: aborted) */
     void (*transfer_end)(void *opaque, bool error);
+    /* Optional, zero copy: map up to len bytes of the list from where the
+     * transfer stands, without stepping over them, as at most max_iov
+     * pieces of guest RAM (writable RAM if to_memory); the first piece
+     * that is anything else ends the mapping. Returns the pieces, *mapped
+     * the bytes (0: nothing mapped). */
+    int (*map)(void *opaque, struct iovec *iov, int max_iov, int32_t len, bool to_memory,
+               int32_t *mapped);
+    /* release what map() gave; the first `used` bytes were transferred */
+    void (*unmap)(void *opaque, struct iovec *iov, int niov, bool to_memory, int32_t used);
 } IDEDMAOps;
 
 typedef struct IDEState {
@@ -110,6 +128,10 @@ typedef struct IDEState {
     uint32_t buf_pos;    /* next DRQ block starts here */
 
     /* not migrated: the disk request in flight (drained before a save) */
+    struct iovec dma_iov[IDE_DMA_MAX_IOV]; /* guest RAM mapped for it */
+    int dma_niov;
+    int32_t dma_used;     /* bytes of dma_iov it transfers */
+    bool dma_zero_copy;   /* the DMA chunk in flight used dma_iov */
     bool aio_pending;
     bool aio_stale; /* reset while in flight: ignore the completion */
     void (*aio_done)(struct IDEState *s, int ret);

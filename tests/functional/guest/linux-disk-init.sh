@@ -23,6 +23,9 @@ while [ ! -b /dev/sda ] && [ $i -lt 60 ]; do
     sleep 1
     i=$((i + 1))
 done
+# From here on kernel messages stay out of the console (they could split
+# a result line); dmesg has them, printed at the end.
+echo 1 > /proc/sys/kernel/printk
 if [ -b /dev/sda ]; then
     echo "TERN-DISK=$(cat /sys/block/sda/size)"
     # The transfer mode libata chose (a DMA mode when the bus master works).
