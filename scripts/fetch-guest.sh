@@ -53,6 +53,14 @@ apt_field() {
         awk -v f="$2:" '$1 == f { sub(/^[^ ]+ /, ""); print; exit }'
 }
 
+# "VERSION SHA256" of package PKG's candidate (empty if unknown): one
+# apt-cache run, which is slow on a loaded machine.
+apt_version_sha() {
+    apt-cache show --no-all-versions "$1" 2>/dev/null |
+        awk '$1 == "Version:" && v == "" { v = $2 } $1 == "SHA256:" && h == "" { h = $2 }
+             END { if (v != "" && h != "") print v, h }'
+}
+
 # The versioned kernel package linux-image-amd64 depends on.
 kernel_package() {
     if [ -n "${TERN_KERNEL_PKG:-}" ]; then
@@ -85,8 +93,7 @@ download_deb() {
 # package, shell glob) is cached; print its cached path.
 fetch() {
     local pkg=$1 pattern=$2 version sha dir tmp deb file
-    version=$(apt_field "$pkg" Version)
-    sha=$(apt_field "$pkg" SHA256)
+    read -r version sha <<<"$(apt_version_sha "$pkg")"
     if [ -z "$version" ] || [ -z "$sha" ]; then
         # Offline or no package lists: fall back on what the cache has.
         dir=$(ls -1d "$cache/${pkg}_"* 2>/dev/null | sort -V | tail -n1 || true)
@@ -253,8 +260,7 @@ fetch_modules() {
     local pkg version sha roots dir tmp kdir
     pkg=$(resolve_kernel_package)
     roots=$(module_roots)
-    version=$(apt_field "$pkg" Version)
-    sha=$(apt_field "$pkg" SHA256)
+    read -r version sha <<<"$(apt_version_sha "$pkg")"
     if [ -z "$version" ] || [ -z "$sha" ]; then
         dir=$(ls -1d "$cache/modules_${pkg}_"* 2>/dev/null | sort -V | tail -n1 || true)
         if [ -n "$dir" ] && modules_valid "$dir" "" "$roots"; then
