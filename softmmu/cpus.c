@@ -15,9 +15,13 @@
  * (cpu_exit) and waits, the lock released, until each thread is parked.
  *
  * Single-thread mode (-accel tcg,thread=single): one thread runs the CPUs
- * in turn (round robin); a timer thread forces the running CPU out of
- * generated code every RR_SLICE_MS so the others get their turn. It sleeps
- * when every CPU is halted, until any kick.
+ * in turn (round robin). A turn lasts until the CPU halts or its time
+ * slice ends: a timer thread counts slices (rr_ticks) every RR_SLICE_MS
+ * and forces the running CPU out of generated code; an exit for any other
+ * reason (an interrupt for it) within the slice re-enters the CPU. Exit
+ * requests a CPU collected while another one ran are cleared when its
+ * turn begins (see rr_run_turn: they would end the turn before it
+ * started). The thread sleeps when every CPU is halted, until any kick.
  */
 #include <pthread.h>
 #include <stdlib.h>
@@ -53,6 +57,7 @@ static pthread_cond_t parked_cond = PTHREAD_COND_INITIALIZER; /* vm_stop waits h
 static bool single_thread;
 static unsigned global_kick_gen;  /* atomic: any kick (the round-robin thread waits on it) */
 static CPUState *rr_current;      /* atomic: the CPU the round-robin thread runs now */
+static unsigned rr_ticks;         /* atomic: time slices begun (rr_timer) */
 static pthread_t rr_timer_thread;
 static bool rr_timer_started;
 
@@ -104,6 +109,46 @@ static void rr_set_parked(bool parked)
     }
 }
 
+/*
+ * One CPU's turn in the round robin: it runs until it halts or its time
+ * slice ends (rr_ticks moved), re-entering the exec function when it left
+ * for anything else within the slice (an interrupt raised for it, a
+ * memory-map change). Called and returns with the BQL held.
+ *
+ * A CPU that is not running still collects exit requests: every
+ * cpu_interrupt() for it, and a slice kick that read rr_current just
+ * before the previous turn ended. They are cleared before each entry.
+ * Left set, they would end the turn before its first instruction: a CPU
+ * with interrupts masked (IF=0) whose periodic timer fires more often than
+ * the other CPUs' turns last then never executes again, while the others
+ * spin waiting for it (seen as a guest stuck in early boot). Clearing
+ * loses nothing: an interrupt is in interrupt_request, which the exec
+ * function examines before it enters generated code, and one raised after
+ * the clear sets exit_request again (both are sequentially consistent).
+ */
+static int rr_run_turn(VCPU *v)
+{
+    unsigned tick = __atomic_load_n(&rr_ticks, __ATOMIC_ACQUIRE);
+    int r;
+
+    for (;;) {
+        __atomic_store_n(&v->cs->exit_request, 0, __ATOMIC_SEQ_CST);
+        /* after the clear: a change committed later kicks again */
+        if (__atomic_exchange_n(&v->flush_pending, false, __ATOMIC_ACQ_REL)) {
+            tlb_flush(v->cs);
+        }
+        __atomic_store_n(&rr_current, v->cs, __ATOMIC_SEQ_CST);
+        bql_unlock();
+        r = v->exec(v->cs);
+        bql_lock();
+        __atomic_store_n(&rr_current, NULL, __ATOMIC_RELEASE);
+        if (r != EXCP_INTERRUPT || !should_run || quitting ||
+            __atomic_load_n(&rr_ticks, __ATOMIC_ACQUIRE) != tick) {
+            return r;
+        }
+    }
+}
+
 /* the single thread that runs every CPU in turn */
 static void *rr_thread(void *opaque)
 {
@@ -120,16 +165,7 @@ static void *rr_thread(void *opaque)
         unsigned gen = __atomic_load_n(&global_kick_gen, __ATOMIC_ACQUIRE);
         bool all_halted = true;
         for (int i = 0; i < nr_vcpus && should_run; i++) {
-            VCPU *v = &vcpus[i];
-            if (__atomic_exchange_n(&v->flush_pending, false, __ATOMIC_ACQ_REL)) {
-                tlb_flush(v->cs);
-            }
-            __atomic_store_n(&rr_current, v->cs, __ATOMIC_RELEASE);
-            bql_unlock();
-            int r = v->exec(v->cs);
-            bql_lock();
-            __atomic_store_n(&rr_current, NULL, __ATOMIC_RELEASE);
-            if (r != EXCP_HLT) {
+            if (rr_run_turn(&vcpus[i]) != EXCP_HLT) {
                 all_halted = false;
             }
         }
@@ -145,7 +181,7 @@ static void *rr_thread(void *opaque)
     return NULL;
 }
 
-/* the time slice: push the running CPU out so the next one runs */
+/* the time slice: end the running CPU's turn so the next one runs */
 static void *rr_timer(void *opaque)
 {
     const struct timespec ts = { 0, RR_SLICE_MS * 1000000L };
@@ -155,7 +191,10 @@ static void *rr_timer(void *opaque)
         if (__atomic_load_n(&quitting, __ATOMIC_ACQUIRE)) {
             break;
         }
-        CPUState *cs = __atomic_load_n(&rr_current, __ATOMIC_ACQUIRE);
+        /* the turn ends at its next exit even if this kick misses it
+         * (it read rr_current before the turn began) */
+        __atomic_fetch_add(&rr_ticks, 1, __ATOMIC_SEQ_CST);
+        CPUState *cs = __atomic_load_n(&rr_current, __ATOMIC_SEQ_CST);
         if (cs) {
             cpu_exit(cs);
         }
