@@ -418,11 +418,11 @@ static void apic_timer_arm(ApicState *s)
         if (mode == TIMER_PERIODIC) {
             next = s->count_load_ns + (elapsed / period + 1) * period;
         } else {
+            /* callers arm a count that has not fired yet (a TMICT load,
+             * a TDCR change with a current count left): it is due even
+             * when the clock passed the expiry since the count was read
+             * (a thread preempted in between); a past time fires at once */
             next = s->count_load_ns + period;
-            if (elapsed >= period) {
-                timer_del(s->timer); /* one-shot already expired */
-                return;
-            }
         }
         timer_mod_ns(s->timer, next);
     }
