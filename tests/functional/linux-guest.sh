@@ -63,7 +63,10 @@ linux_boot_check() {
             -display none -serial stdio -no-reboot </dev/null 2>&1
         echo "TERN-EXIT=$?"
     } | while IFS= read -r line; do
-        printf '%s %s\n' "$(date +%s%N)" "${line%$'\r'}"
+        # bash's clock, not a date(1) per line: under load the forks fell
+        # seconds behind the guest and squeezed "sleep 2" to a few ms
+        local now=${EPOCHREALTIME//[.,]/}
+        printf '%s %s\n' "${now}000" "${line%$'\r'}"
     done >"$log"
 
     local exit_status shell cpus_seen bad calc t0 t1 ms
