@@ -169,6 +169,15 @@ static inline uint32_t curr_cflags(void)
     return cflags;
 }
 
+static inline void jmp_cache_set(CPUState *cs, uint32_t h, TranslationBlock *tb)
+{
+#ifdef CONFIG_USER_ONLY
+    cs->tb_jmp_cache[h] = tb;
+#else
+    tlb_jmp_cache_set(cs, h, tb); /* so TLB flushes know what to clear */
+#endif
+}
+
 static inline TranslationBlock *tb_lookup(CPUState *cs, uint64_t pc, uint64_t cs_base,
                                           uint32_t flags, uint32_t cflags)
 {
@@ -190,7 +199,7 @@ static inline TranslationBlock *tb_lookup(CPUState *cs, uint64_t pc, uint64_t cs
 #endif
     tb = tb_htable_lookup(pc, cs_base, flags, cflags, phys);
     if (tb) {
-        cs->tb_jmp_cache[h] = tb;
+        jmp_cache_set(cs, h, tb);
     }
     return tb;
 }
@@ -308,7 +317,7 @@ static TranslationBlock *tb_find(CPUState *cs, uint32_t cflags)
         }
         tb_unlock();
         if (tb) {
-            cs->tb_jmp_cache[tb_jmp_cache_hash(pc)] = tb;
+            jmp_cache_set(cs, tb_jmp_cache_hash(pc), tb);
         } else {
             tb_flush(cs); /* code cache full */
         }

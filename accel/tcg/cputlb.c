@@ -57,6 +57,18 @@ typedef struct TLBPhysEntry {
  */
 #define TLB_FILL_LOG 128
 
+/*
+ * The jump cache maps virtual pcs to TBs, so it is emptied with the TLB;
+ * it is logged the same way. A slot whose TB was entered through a global
+ * code mapping (and lies within that page) survives a non-global flush,
+ * as the mapping does: with page table isolation the kernel's text is
+ * global while the CR3 writes of every system call drop the rest.
+ */
+#define TLB_JC_LOG 512
+#define TLB_JC_GLOBAL 1u   /* the slot's TB came through a global mapping */
+#define TLB_JC_IN_NGLOG 2u /* the slot is in jc_log[0] */
+#define TLB_JC_IN_GLOG 4u  /* the slot is in jc_log[1] */
+
 struct CPUTLB {
     CPUTLBEntry table[NB_MMU_MODES][CPU_TLB_SIZE];
     CPUTLBEntryFull full[NB_MMU_MODES][CPU_TLB_SIZE];
@@ -69,6 +81,11 @@ struct CPUTLB {
     /* tlb_phys_host's cache, valid for the view it holds a reference to */
     FlatView *phys_view;
     TLBPhysEntry phys[TLB_PHYS_SIZE];
+    /* the jump cache slots set since the last flush of their kind, as for
+     * the TLB: [0] through non-global mappings, [1] through global ones */
+    uint16_t jc_log[2][TLB_JC_LOG];
+    unsigned nb_jc[2];                    /* > TLB_JC_LOG: overflowed */
+    uint8_t jc_flags[TB_JMP_CACHE_SIZE]; /* TLB_JC_* */
 };
 
 static CPUState *tlb_cpus[64];
@@ -99,6 +116,7 @@ void tlb_init(CPUState *cs, AddressSpace *as)
         cs->tlb->nb_fill[m] = TLB_FILL_LOG + 1; /* calloc's zeros are not empty slots */
     }
     cs->tlb->used_modes = (1u << NB_MMU_MODES) - 1;
+    cs->tlb->nb_jc[0] = TLB_JC_LOG + 1;
     tlb_flush(cs);
     cs->tlb->used_modes = 0;
     for (int i = 0; i < TLB_PHYS_SIZE; i++) {
@@ -130,6 +148,141 @@ static bool tlb_flush_slot(CPUTLB *tlb, int m, unsigned i, bool keep_global)
     tlb_entry_clear(&tlb->table[m][i]);
     tlb->full[m][i].global = false;
     return false;
+}
+
+/* Add slot h to the log of its kind (TLB_JC_GLOBAL or 0). */
+static void tlb_jc_log(CPUTLB *tlb, unsigned h, unsigned kind)
+{
+    unsigned *n = &tlb->nb_jc[kind];
+    uint8_t bit = kind ? TLB_JC_IN_GLOG : TLB_JC_IN_NGLOG;
+
+    if (tlb->jc_flags[h] & bit) {
+        return;
+    }
+    if (*n < TLB_JC_LOG) {
+        tlb->jc_log[kind][*n] = (uint16_t)h;
+        tlb->jc_flags[h] |= bit;
+    }
+    if (*n <= TLB_JC_LOG) {
+        (*n)++;
+    }
+}
+
+static void tlb_jc_clear_slot(CPUState *cs, unsigned h)
+{
+    cs->tb_jmp_cache[h] = NULL;
+    cs->tlb->jc_flags[h] = 0; /* entries left in the logs are now stale */
+}
+
+static bool tlb_jc_overflowed(const CPUTLB *tlb)
+{
+    return tlb->nb_jc[0] > TLB_JC_LOG || tlb->nb_jc[1] > TLB_JC_LOG;
+}
+
+/* A full flush: every slot goes. */
+static void tlb_jc_flush_all(CPUState *cs)
+{
+    CPUTLB *tlb = cs->tlb;
+
+    if (tlb_jc_overflowed(tlb)) {
+        memset(cs->tb_jmp_cache, 0, sizeof(cs->tb_jmp_cache));
+        memset(tlb->jc_flags, 0, sizeof(tlb->jc_flags));
+    } else {
+        for (unsigned kind = 0; kind < 2; kind++) {
+            for (unsigned k = 0; k < tlb->nb_jc[kind]; k++) {
+                tlb_jc_clear_slot(cs, tlb->jc_log[kind][k]);
+            }
+        }
+    }
+    tlb->nb_jc[0] = tlb->nb_jc[1] = 0;
+}
+
+/* A non-global flush: the slots of TBs entered through global mappings stay. */
+static void tlb_jc_flush_nonglobal(CPUState *cs)
+{
+    CPUTLB *tlb = cs->tlb;
+    unsigned n = tlb->nb_jc[0];
+
+    if (n > TLB_JC_LOG) {
+        for (unsigned h = 0; h < TB_JMP_CACHE_SIZE; h++) {
+            tlb->jc_flags[h] &= (uint8_t)~TLB_JC_IN_NGLOG;
+            if (!(tlb->jc_flags[h] & TLB_JC_GLOBAL)) {
+                tlb_jc_clear_slot(cs, h);
+            }
+        }
+    } else {
+        for (unsigned k = 0; k < n; k++) {
+            unsigned h = tlb->jc_log[0][k];
+            if (tlb->jc_flags[h] & TLB_JC_IN_NGLOG) {
+                tlb->jc_flags[h] &= (uint8_t)~TLB_JC_IN_NGLOG;
+                if (!(tlb->jc_flags[h] & TLB_JC_GLOBAL)) {
+                    tlb_jc_clear_slot(cs, h);
+                }
+            }
+        }
+    }
+    tlb->nb_jc[0] = 0;
+}
+
+/* Does the TB in slot h have a byte in the page of addr? */
+static bool tlb_jc_in_page(CPUState *cs, unsigned h, uint64_t addr)
+{
+    const TranslationBlock *tb = cs->tb_jmp_cache[h];
+
+    if (!tb) {
+        return false;
+    }
+    uint64_t last = tb->pc + (tb->size ? tb->size - 1 : 0);
+    return ((tb->pc ^ addr) & TARGET_PAGE_MASK) == 0 || ((last ^ addr) & TARGET_PAGE_MASK) == 0;
+}
+
+/* INVLPG: the slots of TBs on that page go. */
+static void tlb_jc_flush_page(CPUState *cs, uint64_t addr)
+{
+    CPUTLB *tlb = cs->tlb;
+
+    if (tlb_jc_overflowed(tlb)) {
+        for (unsigned h = 0; h < TB_JMP_CACHE_SIZE; h++) {
+            if (tlb_jc_in_page(cs, h, addr)) {
+                tlb_jc_clear_slot(cs, h);
+            }
+        }
+        return;
+    }
+    for (unsigned kind = 0; kind < 2; kind++) {
+        uint8_t bit = kind ? TLB_JC_IN_GLOG : TLB_JC_IN_NGLOG;
+        unsigned kept = 0;
+        for (unsigned k = 0; k < tlb->nb_jc[kind]; k++) {
+            unsigned h = tlb->jc_log[kind][k];
+            if (!(tlb->jc_flags[h] & bit)) {
+                continue; /* stale */
+            }
+            if (tlb_jc_in_page(cs, h, addr)) {
+                tlb_jc_clear_slot(cs, h);
+            } else {
+                tlb->jc_log[kind][kept++] = (uint16_t)h;
+            }
+        }
+        tlb->nb_jc[kind] = kept;
+    }
+}
+
+void tlb_jmp_cache_set(CPUState *cs, uint32_t h, TranslationBlock *tb)
+{
+    CPUTLB *tlb = cs->tlb;
+    int m = cs->cc->mmu_index_code ? cs->cc->mmu_index_code(cs) : 0;
+    unsigned i = tlb_index(tb->pc);
+    const CPUTLBEntry *e = &tlb->table[m][i];
+    uint64_t last = tb->pc + (tb->size ? tb->size - 1 : 0);
+    bool global = tlb->full[m][i].global && tb->page_addr[1] == TB_PAGE_NONE &&
+                  (e->addr_code & (TARGET_PAGE_MASK | TLB_INVALID)) ==
+                      (tb->pc & TARGET_PAGE_MASK) &&
+                  ((tb->pc ^ last) & TARGET_PAGE_MASK) == 0;
+
+    cs->tb_jmp_cache[h] = tb;
+    tlb->jc_flags[h] = (uint8_t)((tlb->jc_flags[h] & (TLB_JC_IN_GLOG | TLB_JC_IN_NGLOG)) |
+                                 (global ? TLB_JC_GLOBAL : 0));
+    tlb_jc_log(tlb, h, global ? 1 : 0);
 }
 
 static void tlb_flush_filter(CPUState *cs, bool keep_global)
@@ -164,7 +317,11 @@ static void tlb_flush_filter(CPUState *cs, bool keep_global)
         tlb->large_page_mask[m] = 0;
     }
     /* TBs are found by virtual pc: the jump cache depends on the mapping */
-    memset(cs->tb_jmp_cache, 0, sizeof(cs->tb_jmp_cache));
+    if (keep_global) {
+        tlb_jc_flush_nonglobal(cs);
+    } else {
+        tlb_jc_flush_all(cs);
+    }
 }
 
 void tlb_flush(CPUState *cs) { tlb_flush_filter(cs, false); }
@@ -188,7 +345,7 @@ void tlb_flush_page(CPUState *cs, uint64_t addr)
             tlb_entry_clear(e);
         }
     }
-    memset(cs->tb_jmp_cache, 0, sizeof(cs->tb_jmp_cache));
+    tlb_jc_flush_page(cs, addr);
 }
 
 static bool ram_page_all_dirty(ram_addr_t ram_addr)

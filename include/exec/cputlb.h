@@ -88,6 +88,11 @@ ram_addr_t get_page_addr_code(CPUState *cs, uint64_t pc, void **host, bool probe
  * current map. Call from the CPU's own thread. */
 void *tlb_phys_host(CPUState *cs, hwaddr paddr, ram_addr_t *ram_addr, bool *readonly);
 
+/* cs->tb_jmp_cache[h] = tb, from the execution loop (the CPU's thread),
+ * with tb found for the current code mapping: the TLB's flushes then
+ * clear only the slots they must. */
+void tlb_jmp_cache_set(CPUState *cs, uint32_t h, TranslationBlock *tb);
+
 /* Hooks the memory API calls (installed by tlb_init). */
 void tlb_reset_dirty_range_all(ram_addr_t start, ram_addr_t len);
 #endif
