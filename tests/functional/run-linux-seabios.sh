@@ -10,7 +10,8 @@
 # that the BIOS path was taken: SeaBIOS's banner and "Booting from ROM..."
 # on the debug console (port 0x402; the direct boot runs no firmware at
 # all), and the kernel finding the SMBIOS tables only SeaBIOS builds.
-# reboot -f boots the kernel again through SeaBIOS and the ROM. Bad
+# With a bootable disk and -boot c the kernel still boots first; reboot -f
+# boots the kernel again through SeaBIOS and the ROM. Bad
 # kernels with -bios (not a bzImage, truncated, too big for -m) and a
 # missing initrd give one line on stderr and exit status 1.
 #
@@ -47,6 +48,24 @@ for cpus in 1 2; do
         -debugcon "file:$tmp/seabios-smp$cpus.debug"
     seabios_path_check "seabios-smp$cpus"
 done
+
+# a bootable disk first in -boot order: the kernel still boots first (the
+# ROM heads fw_cfg's bootorder); the disk's MBR would just spin
+python3 -c "
+d = bytearray(1 << 20)
+d[0:2] = b'\xeb\xfe'
+d[510:512] = b'\x55\xaa'
+open('$tmp/disk.img', 'wb').write(d)"
+timeout "$boot_timeout" "$emu" -bios bios-256k.bin -kernel "$kernel" -initrd "$initrd" \
+    -append "console=ttyS0 panic=-1" -m 256M -hda "$tmp/disk.img" -boot c -display none \
+    -serial stdio -no-reboot -debugcon "file:$tmp/disk.debug" </dev/null >"$tmp/disk.log" 2>&1
+st=$?
+check "with a bootable disk and -boot c the kernel boots first (status $st)" \
+    grep -q "TERN-POWEROFF" "$tmp/disk.log"
+check "bootorder lists the ROM, then the disk; SeaBIOS never boots the disk" \
+    eval 'grep -q "^1: /rom@genroms/linuxboot.bin" "$tmp/disk.debug" &&
+        grep -q "^2: /pci@i0cf8/ide@1,1/drive@0/disk@0" "$tmp/disk.debug" &&
+        ! grep -q "Booting from Hard Disk" "$tmp/disk.debug"'
 
 # reboot -f: SeaBIOS runs again after the reset and the ROM loads the
 # kernel again from fw_cfg (guest/reboot-init.sh prints TERN-BOOTED at
