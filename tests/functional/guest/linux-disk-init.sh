@@ -12,8 +12,16 @@ mount -t devtmpfs devtmpfs /dev 2>/dev/null
 echo "TERN-SHELL-OK"
 echo "TERN-CPUS=$(grep -c '^processor' /proc/cpuinfo)"
 
+# module.param=value words of the kernel command line go to the module's
+# insmod, as modprobe would pass them (e.g. libata.dma=0)
+params() {
+    for w in $(cat /proc/cmdline); do
+        case "$w" in "$1".*) echo "${w#"$1".}" ;; esac
+    done
+}
 while read -r m; do
-    insmod "/lib/modules/$m" || echo "TERN-INSMOD-FAILED=$m"
+    # shellcheck disable=SC2046 # one word per parameter
+    insmod "/lib/modules/$m" $(params "${m%.ko}") || echo "TERN-INSMOD-FAILED=$m"
 done </lib/modules/load-order
 echo "TERN-MODULES-LOADED"
 
