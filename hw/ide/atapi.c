@@ -34,6 +34,8 @@
 #define GPCMD_READ_TOC          0x43
 #define GPCMD_GET_CONFIGURATION 0x46
 #define GPCMD_GET_EVENT_STATUS  0x4a
+#define GPCMD_READ_DISC_INFO    0x51
+#define GPCMD_READ_TRACK_INFO   0x52
 #define GPCMD_MODE_SENSE_10     0x5a
 #define GPCMD_READ_12           0xa8
 #define GPCMD_SET_SPEED         0xbb
@@ -331,6 +333,76 @@ static void atapi_read_toc(IDEState *s)
     atapi_reply(s, len, alloc);
 }
 
+/*
+ * READ DISC INFORMATION (MMC), the standard Disc Information block: the
+ * medium is a finalized single-session disc with one track (Linux's cdrom
+ * layer asks for it when it opens the drive).
+ */
+static void atapi_read_disc_info(IDEState *s)
+{
+    uint8_t *buf = s->io_buffer;
+    uint32_t alloc = get_be16(s->packet + 7);
+
+    if (s->packet[1] & 7) {
+        /* only data type 000b (standard disc information) */
+        atapi_cmd_error(s, SENSE_ILLEGAL_REQUEST, ASC_INV_FIELD_IN_CDB, 0);
+        return;
+    }
+    memset(buf, 0, 34);
+    be16(buf, 32); /* the bytes that follow */
+    buf[2] = 0x0e; /* not erasable, last session complete, disc finalized */
+    buf[3] = 1;    /* first track on the disc */
+    buf[4] = 1;    /* sessions */
+    buf[5] = 1;    /* first track of the last session */
+    buf[6] = 1;    /* last track of the last session */
+    buf[8] = 0x00; /* disc type: CD-DA or CD-ROM */
+    /* lead-in of a next session, last possible lead-out: none (complete) */
+    be32(buf + 16, 0xffffffffu);
+    be32(buf + 20, 0xffffffffu);
+    atapi_reply(s, 34, alloc);
+}
+
+/*
+ * READ TRACK INFORMATION (MMC): the Track Information Block of the one
+ * data track (mode 1, recorded uninterrupted, complete: nothing writable),
+ * named by an LBA in it, its number (1) or its session's number (1).
+ */
+static void atapi_read_track_info(IDEState *s)
+{
+    uint8_t *buf = s->io_buffer;
+    uint32_t addr = get_be32(s->packet + 2);
+    uint32_t alloc = get_be16(s->packet + 7);
+
+    switch (s->packet[1] & 3) {
+    case 0: /* logical block address */
+        if (addr >= s->nb_sectors) {
+            atapi_cmd_error(s, SENSE_ILLEGAL_REQUEST, ASC_LBA_OUT_OF_RANGE, 0);
+            return;
+        }
+        break;
+    case 1: /* track number */
+    case 2: /* session number */
+        if (addr != 1) {
+            atapi_cmd_error(s, SENSE_ILLEGAL_REQUEST, ASC_INV_FIELD_IN_CDB, 0);
+            return;
+        }
+        break;
+    default:
+        atapi_cmd_error(s, SENSE_ILLEGAL_REQUEST, ASC_INV_FIELD_IN_CDB, 0);
+        return;
+    }
+    memset(buf, 0, 36);
+    be16(buf, 34); /* the bytes that follow */
+    buf[2] = 1;    /* track number */
+    buf[3] = 1;    /* session number */
+    buf[5] = 0x04; /* track mode: data, recorded uninterrupted */
+    buf[6] = 0x01; /* data mode 1; not blank, not packet written */
+    /* byte 7: neither the last recorded nor a next writable address valid */
+    be32(buf + 8, 0);                        /* track start */
+    be32(buf + 24, (uint32_t)s->nb_sectors); /* track size */
+    atapi_reply(s, 36, alloc);
+}
+
 static uint32_t atapi_mode_page(IDEState *s, uint8_t *p, int page, bool changeable)
 {
     uint32_t len;
@@ -547,6 +619,8 @@ void ide_atapi_process_packet(IDEState *s)
     case GPCMD_READ_10:
     case GPCMD_READ_12:
     case GPCMD_READ_TOC:
+    case GPCMD_READ_DISC_INFO:
+    case GPCMD_READ_TRACK_INFO:
         if (!atapi_has_medium(s)) {
             atapi_cmd_error(s, SENSE_NOT_READY, ASC_MEDIUM_NOT_PRESENT, 0);
             return;
@@ -608,6 +682,12 @@ void ide_atapi_process_packet(IDEState *s)
         break;
     case GPCMD_READ_TOC:
         atapi_read_toc(s);
+        break;
+    case GPCMD_READ_DISC_INFO:
+        atapi_read_disc_info(s);
+        break;
+    case GPCMD_READ_TRACK_INFO:
+        atapi_read_track_info(s);
         break;
     case GPCMD_MODE_SENSE_10:
         atapi_mode_sense(s);

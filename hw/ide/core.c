@@ -508,8 +508,7 @@ static void ide_dma_chunk_done(IDEState *s, int ret)
     }
     if (zero_copy) {
         /* the data is in place */
-    } else if (!s->dma_write &&
-               ops->rw_buf(s->bus->dma_opaque, s->io_buffer, len, true) < len) {
+    } else if (!s->dma_write && ops->rw_buf(s->bus->dma_opaque, s->io_buffer, len, true) < len) {
         log_mask_printf(LOG_GUEST_ERROR, "ide: PRD table too short for the DMA read\n");
         ide_dma_finish(s, false);
         return;

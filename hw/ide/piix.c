@@ -231,11 +231,9 @@ static int32_t bmdma_rw_buf(void *opaque, uint8_t *buf, int32_t len, bool to_mem
         if (!buf) {
             /* stepping over what a zero-copy transfer moved */
         } else if (to_memory) {
-            address_space_write(&address_space_memory, addr, MEMTXATTRS_UNSPECIFIED, buf + done,
-                                n);
+            address_space_write(&address_space_memory, addr, MEMTXATTRS_UNSPECIFIED, buf + done, n);
         } else {
-            address_space_read(&address_space_memory, addr, MEMTXATTRS_UNSPECIFIED, buf + done,
-                               n);
+            address_space_read(&address_space_memory, addr, MEMTXATTRS_UNSPECIFIED, buf + done, n);
         }
         done += (int32_t)n;
     }

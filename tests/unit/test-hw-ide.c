@@ -715,6 +715,43 @@ static void test_atapi(void)
     tap_ok(n == 12 && buf[1] == 10 && buf[6] == 1, "READ TOC format 1");
 
     memset(pkt, 0, 12);
+    pkt[0] = 0x51; /* READ DISC INFORMATION (Linux's cdrom layer asks) */
+    pkt[8] = 34;
+    atapi_send(pkt, 0x200, false);
+    n = atapi_data_in(buf, sizeof(buf), &blocks);
+    tap_ok(n == 34 && buf[0] == 0 && buf[1] == 32 && (buf[2] & 3) == 2 &&
+               ((buf[2] >> 2) & 3) == 3 && buf[3] == 1 && buf[4] == 1 && buf[6] == 1 &&
+               buf[16] == 0xff && buf[23] == 0xff,
+           "READ DISC INFORMATION: one finalized session, track 1 (n=%d)", n);
+    pkt[8] = 8; /* the allocation length cuts the reply */
+    atapi_send(pkt, 0x200, false);
+    n = atapi_data_in(buf, sizeof(buf), &blocks);
+    tap_ok(n == 8 && buf[1] == 32, "READ DISC INFORMATION: 8 of 34 bytes asked for (n=%d)", n);
+
+    memset(pkt, 0, 12);
+    pkt[0] = 0x52; /* READ TRACK INFORMATION, track 1 (after the disc information) */
+    pkt[1] = 1;
+    pkt[5] = 1;
+    pkt[8] = 36;
+    atapi_send(pkt, 0x200, false);
+    n = atapi_data_in(buf, sizeof(buf), &blocks);
+    tap_ok(n == 36 && buf[1] == 34 && buf[2] == 1 && buf[3] == 1 && (buf[5] & 0x0f) == 4 &&
+               !(buf[6] & 0x40) && (buf[7] & 3) == 0 && buf[8] == 0 && buf[11] == 0 &&
+               ((uint32_t)buf[24] << 24 | buf[25] << 16 | buf[26] << 8 | buf[27]) == CD_SECTORS,
+           "READ TRACK INFORMATION: track 1, data, not blank, %d sectors from 0 (n=%d)", CD_SECTORS,
+           n);
+    pkt[1] = 0; /* by LBA: one past the end */
+    pkt[2] = (uint8_t)(CD_SECTORS >> 24);
+    pkt[3] = (uint8_t)(CD_SECTORS >> 16);
+    pkt[4] = (uint8_t)(CD_SECTORS >> 8);
+    pkt[5] = (uint8_t)CD_SECTORS;
+    atapi_send(pkt, 0x200, false);
+    st = wait_ready(SEC_CTRL);
+    inb(SEC_CMD + 7);
+    tap_ok((st & 0x01) && (inb(SEC_CMD + 1) >> 4) == 5,
+           "READ TRACK INFORMATION past the last sector: ILLEGAL REQUEST (%#x)", st);
+
+    memset(pkt, 0, 12);
     pkt[0] = 0x5a; /* MODE SENSE(10) page 2Ah */
     pkt[2] = 0x2a;
     pkt[8] = 200;

@@ -50,8 +50,8 @@
 #define IDE_IO_BUFFER_SIZE   (128 * 1024)
 #define IDE_MAX_MULT_SECTORS 16
 /* zero-copy DMA: the most one disk request maps */
-#define IDE_DMA_MAX_IOV   64
-#define IDE_DMA_MAX_CHUNK (1024 * 1024)
+#define IDE_DMA_MAX_IOV      64
+#define IDE_DMA_MAX_CHUNK    (1024 * 1024)
 
 typedef enum IDEDriveKind {
     IDE_NONE = 0,
@@ -130,8 +130,8 @@ typedef struct IDEState {
     /* not migrated: the disk request in flight (drained before a save) */
     struct iovec dma_iov[IDE_DMA_MAX_IOV]; /* guest RAM mapped for it */
     int dma_niov;
-    int32_t dma_used;     /* bytes of dma_iov it transfers */
-    bool dma_zero_copy;   /* the DMA chunk in flight used dma_iov */
+    int32_t dma_used;   /* bytes of dma_iov it transfers */
+    bool dma_zero_copy; /* the DMA chunk in flight used dma_iov */
     bool aio_pending;
     bool aio_stale; /* reset while in flight: ignore the completion */
     void (*aio_done)(struct IDEState *s, int ret);
