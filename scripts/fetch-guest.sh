@@ -10,9 +10,10 @@
 #   scripts/fetch-guest.sh modules    fetch the kernel modules; print MODULES=<dir>
 #
 # Modules: the guest tests that need drivers Debian builds as modules
-# (ata_piix, sd_mod, ext4 for the IDE disk test) get them from the same
-# kernel package. The roots are ${TERN_GUEST_MODULES:-ata_piix sd_mod ext4
-# crc32c_generic}; their dependencies are resolved from each module's own
+# (ata_piix, sd_mod, ext4, sr_mod, isofs for the IDE disk and CD-ROM test)
+# get them from the same kernel package. The roots are
+# ${TERN_GUEST_MODULES:-ata_piix sd_mod ext4 crc32c_generic sr_mod isofs};
+# their dependencies are resolved from each module's own
 # "depends=" (.modinfo section; the .deb ships no modules.dep, depmod makes
 # it at install time). The cache entry <dir> holds the .ko files (a
 # compressed .ko.xz/.ko.zst is decompressed here: busybox insmod takes
@@ -175,7 +176,7 @@ fetch_kernel() {
 }
 
 module_roots() {
-    echo "${TERN_GUEST_MODULES:-ata_piix sd_mod ext4 crc32c_generic}"
+    echo "${TERN_GUEST_MODULES:-ata_piix sd_mod ext4 crc32c_generic sr_mod isofs}"
 }
 
 # modinfo_field KO FIELD: FIELD's value in the module's .modinfo section

@@ -12,7 +12,9 @@
 # with debugfs and compares them byte for byte with what is expected, and
 # runs e2fsck -fn on the image, which must be clean. The guest's ata/scsi/
 # ext4 messages must be free of errors, timeouts and failures. With -smp 1
-# and -smp 2 (bus master DMA), and with libata.dma=0 (PIO).
+# and -smp 2 (bus master DMA), and with libata.dma=0 (PIO); the last two
+# also have an ISO 9660 CD-ROM (xorriso) on the secondary channel, which
+# the guest reads whole through /dev/sr0 and mounts (ATAPI, sr_mod).
 #
 #   tests/functional/run-linux-disk.sh [BUILDDIR]
 set -u
@@ -48,11 +50,24 @@ expected_size=$(wc -c <"$tmp/expected.txt")
 # field KEY: the value of the guest's first KEY=... line in $log
 field() { sed -n "s/^$1=//p" "$log" | head -n1; }
 
+# The CD-ROM: an ISO 9660 image (xorriso) of the host's files.
+iso=$tmp/cd.iso
+if ! xorriso -as mkisofs -quiet -o "$iso" "$tmp/root" >"$tmp/xorriso.log" 2>&1; then
+    not_ok "xorriso makes the ISO image (scripts/install-deps.sh)"
+    sed 's/^/# /' "$tmp/xorriso.log"
+    echo "1..$n"
+    exit 1
+fi
+iso_sha=$(sha256sum <"$iso" | cut -d' ' -f1)
+
 # disk_check NAME CPUS MODE [APPEND]: a fresh image, boot (APPEND added to
-# the kernel command line), check the console (libata's transfer mode
-# contains MODE), then the image.
+# the kernel command line; with tern.cd in it the ISO is the secondary
+# master CD-ROM), check the console (libata's transfer mode contains MODE),
+# then the image.
 disk_check() {
     local name=$1 cpus=$2 mode=$3 append=${4:-}
+    local cdargs=()
+    case " $append " in *" tern.cd "*) cdargs=(-cdrom "$iso") ;; esac
     local img=$tmp/$name.img
     log=$tmp/$name.log
     rm -f "$img"
@@ -65,7 +80,7 @@ disk_check() {
     img_sha=$(sha256sum <"$img" | cut -d' ' -f1)
     timeout "$boot_timeout" "$emu" -kernel "$kernel" -initrd "$initrd" \
         -append "console=ttyS0 panic=-1${append:+ $append}" -m 256M -smp "$cpus" \
-        -drive "file=$img,format=raw,if=ide" \
+        -drive "file=$img,format=raw,if=ide" "${cdargs[@]}" \
         -display none -serial stdio -no-reboot </dev/null >"$log" 2>&1
     local status=$?
     sed -i 's/\r$//' "$log"
@@ -97,6 +112,12 @@ disk_check() {
     check "$name: the guest reads its 4 MiB file back from the disk intact" \
         [ -n "$(field TERN-BIG-SHA)" ] && [ "$(field TERN-BIG-READBACK-SHA)" = "$(field TERN-BIG-SHA)" ]
     check "$name: umount" grep -q '^TERN-UMOUNTED' "$log"
+    if [ ${#cdargs[@]} -gt 0 ]; then
+        check "$name: the guest reads the whole CD-ROM as the host made it (sha256 of /dev/sr0)" \
+            [ "$(field TERN-CD-RAW-SHA)" = "$iso_sha" ]
+        check "$name: the guest mounts the CD-ROM and reads the host's file on it" \
+            [ "$(field TERN-CD-HOST-SHA)" = "$host_sha" ]
+    fi
     check "$name: dmesg free of BUG/WARNING/Oops (bad lines: '$(field TERN-DMESG-BAD)')" \
         [ "$(field TERN-DMESG-BAD)" = 0 ]
     sed -n 's/^TERN-DMESG-LINE: /# /p' "$log"
@@ -135,9 +156,10 @@ disk_check() {
 }
 
 disk_check disk-smp1 1 DMA
-disk_check disk-smp2 2 DMA
+# with the CD-ROM: ATAPI through ata_piix and sr_mod
+disk_check disk-smp2 2 DMA tern.cd
 # libata.dma=0 (passed to libata's insmod): PIO, READ/WRITE MULTIPLE EXT
-disk_check disk-pio 1 PIO libata.dma=0
+disk_check disk-pio 1 PIO "libata.dma=0 tern.cd"
 
 echo "1..$n"
 exit $failed

@@ -1,9 +1,10 @@
 #!/bin/sh
-# /init of the run-linux-disk.sh guest: loads the IDE disk and ext4
-# drivers (modules listed in /lib/modules/load-order, dependencies first),
-# mounts the ext2 filesystem on the whole IDE disk /dev/sda, checks the
-# file the host put there, writes a file of its own, unmounts and powers
-# off. Results are TERN-... lines on the serial console.
+# /init of the run-linux-disk.sh guest: loads the IDE disk, CD-ROM, ext4
+# and iso9660 drivers (modules listed in /lib/modules/load-order,
+# dependencies first), mounts the ext2 filesystem on the whole IDE disk
+# /dev/sda, checks the file the host put there, writes files of its own,
+# unmounts; with tern.cd, reads the CD-ROM /dev/sr0 and a file on it; then
+# powers off. Results are TERN-... lines on the serial console.
 /bin/busybox --install -s /bin
 export PATH=/bin:/sbin
 mount -t proc proc /proc
@@ -25,9 +26,12 @@ while read -r m; do
 done </lib/modules/load-order
 echo "TERN-MODULES-LOADED"
 
-# The disk shows up when the SCSI scan found it (asynchronous).
+# The disk (and with tern.cd on the command line the CD-ROM) shows up
+# when the SCSI scan found it (asynchronous).
+cd=false
+grep -qw tern.cd /proc/cmdline && cd=true
 i=0
-while [ ! -b /dev/sda ] && [ $i -lt 60 ]; do
+while { [ ! -b /dev/sda ] || { $cd && [ ! -b /dev/sr0 ]; }; } && [ $i -lt 60 ]; do
     sleep 1
     i=$((i + 1))
 done
@@ -69,11 +73,25 @@ else
     echo "TERN-NO-DISK"
 fi
 
+if $cd; then
+    # ATAPI: the whole medium through /dev/sr0, then the host's file on it
+    if [ -b /dev/sr0 ]; then
+        echo "TERN-CD-RAW-SHA=$(sha256sum < /dev/sr0 | cut -d' ' -f1)"
+        mkdir -p /cdrom
+        if mount -t iso9660 -o ro /dev/sr0 /cdrom; then
+            echo "TERN-CD-HOST-SHA=$(sha256sum < /cdrom/host.bin | cut -d' ' -f1)"
+            umount /cdrom
+        fi
+    else
+        echo "TERN-NO-CD"
+    fi
+fi
+
 dmesg > /tmp/dmesg
 grep -E 'BUG|WARNING|Oops' /tmp/dmesg > /tmp/bad
 echo "TERN-DMESG-BAD=$(wc -l < /tmp/bad)"
 sed 's/^/TERN-DMESG-LINE: /' /tmp/bad | head -20
-grep -E 'ata[0-9]|ata_piix|libata|scsi|sd [0-9]|\[sda\]|EXT4-fs|I/O error|blk_update' /tmp/dmesg | sed 's/^/TERN-DMESG-ATA: /'
+grep -E 'ata[0-9]|ata_piix|libata|scsi|sd [0-9]|sr [0-9]|\[sda\]|cdrom|ISO 9660|EXT4-fs|I/O error|blk_update' /tmp/dmesg | sed 's/^/TERN-DMESG-ATA: /'
 echo "TERN-POWEROFF"
 poweroff -f
 sleep 5
