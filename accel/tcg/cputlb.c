@@ -41,10 +41,22 @@ typedef struct CPUTLBEntryFull {
 
 typedef struct TLBPhysEntry {
     hwaddr page;     /* -1: empty */
-    uint8_t *host;   /* of the page */
+    uint8_t *host;   /* of the page; NULL: not (all) RAM */
     ram_addr_t ram_addr;
     bool readonly;
 } TLBPhysEntry;
+
+/* Behind the per-page entries, the last few RAM ranges translated: a
+ * translation gives the length of RAM left in its range, so the pages
+ * that follow need no lookup in the view at all. */
+#define TLB_PHYS_SEGS 8
+
+typedef struct TLBPhysSeg {
+    hwaddr start, end; /* [start, end) pages; empty when start == end */
+    uint8_t *host;     /* of start */
+    ram_addr_t ram_addr;
+    bool readonly;
+} TLBPhysSeg;
 
 /*
  * Flushes are frequent (every CR3 write; with Linux's page table isolation
@@ -81,6 +93,8 @@ struct CPUTLB {
     /* tlb_phys_host's cache, valid for the view it holds a reference to */
     FlatView *phys_view;
     TLBPhysEntry phys[TLB_PHYS_SIZE];
+    TLBPhysSeg phys_seg[TLB_PHYS_SEGS];
+    unsigned phys_seg_next; /* replaced next */
     /* the jump cache slots set since the last flush of their kind, as for
      * the TLB: [0] through non-global mappings, [1] through global ones */
     uint16_t jc_log[2][TLB_JC_LOG];
@@ -368,8 +382,22 @@ static const TLBPhysEntry *tlb_phys_lookup(CPUState *cs, hwaddr paddr)
         for (int i = 0; i < TLB_PHYS_SIZE; i++) {
             tlb->phys[i].page = (hwaddr)-1;
         }
+        for (int i = 0; i < TLB_PHYS_SEGS; i++) {
+            tlb->phys_seg[i].start = tlb->phys_seg[i].end = 0;
+        }
     } else if (p->page == page) {
-        return p;
+        return p->host ? p : NULL;
+    }
+    p->page = page;
+    /* in a RAM segment seen before? */
+    for (int i = 0; i < TLB_PHYS_SEGS; i++) {
+        const TLBPhysSeg *g = &tlb->phys_seg[i];
+        if (page - g->start < g->end - g->start) {
+            p->host = g->host + (page - g->start);
+            p->ram_addr = g->ram_addr + (page - g->start);
+            p->readonly = g->readonly;
+            return p;
+        }
     }
     /* a miss: translated in the current view, which may already be newer
      * than phys_view; then the next lookup sees the change and empties
@@ -377,12 +405,21 @@ static const TLBPhysEntry *tlb_phys_lookup(CPUState *cs, hwaddr paddr)
     MemoryRegionXlat x;
     address_space_translate_for_tlb(cs->as, page, MEMTXATTRS_UNSPECIFIED, &x);
     if (!x.host || (x.len != 0 && x.len < TARGET_PAGE_SIZE)) {
+        p->host = NULL; /* not (all) RAM: remembered too */
         return NULL;
     }
-    p->page = page;
     p->host = x.host;
     p->ram_addr = x.ram_addr;
     p->readonly = x.readonly;
+    /* the rest of the range from this page on is RAM at the same offsets */
+    TLBPhysSeg *g = &tlb->phys_seg[tlb->phys_seg_next];
+    tlb->phys_seg_next = (tlb->phys_seg_next + 1) % TLB_PHYS_SEGS;
+    uint64_t len = x.len ? x.len & TARGET_PAGE_MASK : (uint64_t)0 - page;
+    g->start = page;
+    g->end = page + len < page ? (hwaddr)-1 & TARGET_PAGE_MASK : page + len;
+    g->host = x.host;
+    g->ram_addr = x.ram_addr;
+    g->readonly = x.readonly;
     return p;
 }
 
