@@ -28,36 +28,15 @@
 #include "hw/i386/x86-boot.h"
 
 #include <elf.h>
-#include <errno.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "hw/i386/bzimage.h"
+#include "util/bytes.h"
+#include "util/file.h"
 #include "util/log.h"
 
-#define SETUP_HDR_OFF      0x1f1
-#define LINUX_MIN_PROTOCOL 0x020c /* 2.12 */
-
-/* setup header fields, offsets in the bzImage and in boot_params alike */
-#define HDR_SETUP_SECTS      0x1f1
-#define HDR_SYSSIZE          0x1f4
-#define HDR_BOOT_FLAG        0x1fe
-#define HDR_JUMP             0x200
-#define HDR_HEADER           0x202
-#define HDR_VERSION          0x206
-#define HDR_TYPE_OF_LOADER   0x210
-#define HDR_LOADFLAGS        0x211
-#define HDR_CODE32_START     0x214
-#define HDR_RAMDISK_IMAGE    0x218
-#define HDR_RAMDISK_SIZE     0x21c
-#define HDR_HEAP_END_PTR     0x224
-#define HDR_CMD_LINE_PTR     0x228
-#define HDR_INITRD_ADDR_MAX  0x22c
-#define HDR_KERNEL_ALIGNMENT 0x230
-#define HDR_RELOCATABLE      0x234
-#define HDR_CMDLINE_SIZE     0x238
-#define HDR_PREF_ADDRESS     0x258
-#define HDR_INIT_SIZE        0x260
+#define SETUP_HDR_OFF BZ_HDR_SETUP_SECTS /* where the header starts */
 
 /* boot_params outside the header */
 #define BP_SCREEN_INFO    0x000
@@ -66,9 +45,6 @@
 #define BP_E820_ENTRIES   0x1e8
 #define BP_E820_TABLE     0x2d0
 #define BP_SIZE           0x1000
-
-#define LOADFLAG_LOADED_HIGH  0x01
-#define LOADFLAG_CAN_USE_HEAP 0x80
 
 #define MB_MAGIC            0x1badb002
 #define MB_BOOT_MAGIC       0x2badb002
@@ -91,61 +67,8 @@
 #define MB_CMDLINE_MAX      0x8000
 #define MB_MODSTR_ADDR      (X86_BOOT_CMDLINE_ADDR + MB_CMDLINE_MAX)
 
-static uint16_t get16(const uint8_t *p)
-{
-    return p[0] | p[1] << 8;
-}
-static uint32_t get32(const uint8_t *p)
-{
-    return get16(p) | (uint32_t)get16(p + 2) << 16;
-}
-static uint64_t get64(const uint8_t *p)
-{
-    return get32(p) | (uint64_t)get32(p + 4) << 32;
-}
-static void put16(uint8_t *p, uint16_t v)
-{
-    p[0] = v;
-    p[1] = v >> 8;
-}
-static void put32(uint8_t *p, uint32_t v)
-{
-    put16(p, v);
-    put16(p + 2, v >> 16);
-}
-static void put64(uint8_t *p, uint64_t v)
-{
-    put32(p, v);
-    put32(p + 4, v >> 32);
-}
-
-static bool read_whole_file(const char *path, const char *what, uint8_t **buf, size_t *len,
-                            Error **errp)
-{
-    FILE *f = fopen(path, "rb");
-    long size;
-
-    if (!f) {
-        error_setg_errno(errp, errno, "cannot open %s '%s'", what, path);
-        return false;
-    }
-    if (fseek(f, 0, SEEK_END) != 0 || (size = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) != 0) {
-        error_setg_errno(errp, errno, "cannot read %s '%s'", what, path);
-        fclose(f);
-        return false;
-    }
-    *buf = malloc(size ? size : 1);
-    if (!*buf || fread(*buf, 1, size, f) != (size_t)size) {
-        error_setg(errp, "cannot read %s '%s'", what, path);
-        free(*buf);
-        *buf = NULL;
-        fclose(f);
-        return false;
-    }
-    fclose(f);
-    *len = size;
-    return true;
-}
+/* files as large as an initrd may be (the loaders place them below 4 GiB) */
+#define BOOT_FILE_MAX (4ull << 30)
 
 /* Is [addr, addr + size) inside one RAM entry of the map? */
 static bool e820_range_is_ram(const X86BootConfig *cfg, uint64_t addr, uint64_t size)
@@ -235,10 +158,10 @@ static bool boot_cpu_protected_mode(AddressSpace *as, X86CPU *cpu, uint32_t entr
     CPUX86State *env = &cpu->env;
 
     /* limit 0xfffff with G: 4 GiB; base 0 */
-    put32(gdt + X86_BOOT_CS, 0x0000ffff);
-    put32(gdt + X86_BOOT_CS + 4, code_flags);
-    put32(gdt + X86_BOOT_DS, 0x0000ffff);
-    put32(gdt + X86_BOOT_DS + 4, data_flags);
+    st_le32(gdt + X86_BOOT_CS, 0x0000ffff);
+    st_le32(gdt + X86_BOOT_CS + 4, code_flags);
+    st_le32(gdt + X86_BOOT_DS, 0x0000ffff);
+    st_le32(gdt + X86_BOOT_DS + 4, data_flags);
     if (!guest_write(as, X86_BOOT_GDT_ADDR, gdt, sizeof(gdt), "boot GDT", errp)) {
         return false;
     }
@@ -277,46 +200,22 @@ static bool linux_load(const X86BootConfig *cfg, AddressSpace *as, X86CPU *cpu, 
     size_t initrd_len = 0;
     bool ok = false;
 
-    uint16_t version = get16(kernel + HDR_VERSION);
-    if (version < LINUX_MIN_PROTOCOL) {
-        error_setg(errp,
-                   "kernel '%s' uses Linux boot protocol %u.%02u; direct boot needs 2.12 or "
-                   "later (Linux 3.8+)",
-                   kname, version >> 8, version & 0xff);
+    BzImage bz;
+    if (!bzimage_parse(&bz, kname, kernel, klen, BZ_PROTOCOL_DIRECT_64, "direct boot",
+                       BZ_HDR_INIT_SIZE + 4, errp)) {
         return false;
     }
-    /* the header runs from 0x1f1 to 0x202 + the jump's displacement byte */
-    size_t hdr_end = 0x202 + kernel[HDR_JUMP + 1];
-    unsigned setup_sects = kernel[HDR_SETUP_SECTS] ? kernel[HDR_SETUP_SECTS] : 4;
-    size_t setup_size = (size_t)(setup_sects + 1) * 512;
-    uint64_t sys_size = (uint64_t)get32(kernel + HDR_SYSSIZE) * 16;
-    if (hdr_end > BP_SIZE || hdr_end < HDR_INIT_SIZE + 4 || hdr_end > klen || setup_size > klen) {
-        error_setg(errp,
-                   "kernel '%s' is truncated or corrupt: bad setup header (end 0x%zx, "
-                   "%u setup sectors, file 0x%zx bytes)",
-                   kname, hdr_end, setup_sects, klen);
-        return false;
-    }
-    if (sys_size == 0 || sys_size > klen - setup_size) {
-        error_setg(errp,
-                   "kernel '%s' is truncated: the header announces 0x%llx bytes of protected-mode "
-                   "kernel after 0x%zx bytes of setup, the file has 0x%zx",
-                   kname, (unsigned long long)sys_size, setup_size, klen);
-        return false;
-    }
-    if (!(kernel[HDR_LOADFLAGS] & LOADFLAG_LOADED_HIGH)) {
-        error_setg(errp, "kernel '%s' is a zImage (loaded low); only bzImage is supported", kname);
-        return false;
-    }
-    uint64_t pm_size = klen - setup_size;
-    uint32_t init_size = get32(kernel + HDR_INIT_SIZE);
-    uint64_t need = init_size > pm_size ? init_size : pm_size;
+    uint16_t version = bz.version;
+    size_t hdr_end = bz.hdr_end;
+    size_t setup_size = bz.setup_size;
+    uint64_t pm_size = bz.kernel_size;
+    uint64_t need = bz.kernel_need;
 
     /* where: the preferred address when relocatable and it fits, else 1 MiB */
     uint64_t load = 0x100000;
-    uint64_t pref = get64(kernel + HDR_PREF_ADDRESS);
-    uint32_t align = get32(kernel + HDR_KERNEL_ALIGNMENT);
-    if (kernel[HDR_RELOCATABLE] && pref >= load && pref < (1ull << 32) &&
+    uint64_t pref = ld_le64(kernel + BZ_HDR_PREF_ADDRESS);
+    uint32_t align = ld_le32(kernel + BZ_HDR_KERNEL_ALIGNMENT);
+    if (kernel[BZ_HDR_RELOCATABLE] && pref >= load && pref < (1ull << 32) &&
         (!align || (align & (align - 1)) || pref % align == 0) &&
         e820_range_is_ram(cfg, pref, need)) {
         load = pref;
@@ -329,7 +228,7 @@ static bool linux_load(const X86BootConfig *cfg, AddressSpace *as, X86CPU *cpu, 
     }
 
     /* command line */
-    uint32_t cmdline_max = get32(kernel + HDR_CMDLINE_SIZE);
+    uint32_t cmdline_max = ld_le32(kernel + BZ_HDR_CMDLINE_SIZE);
     size_t cmdlen = strlen(cmdline);
     if (cmdline_max > 0xffff) {
         cmdline_max = 0xffff; /* what fits below X86_BOOT_LOW_END */
@@ -343,23 +242,24 @@ static bool linux_load(const X86BootConfig *cfg, AddressSpace *as, X86CPU *cpu, 
     /* the zero page: the header as the kernel has it, then our fields */
     memset(bp, 0, sizeof(bp));
     memcpy(bp + SETUP_HDR_OFF, kernel + SETUP_HDR_OFF, hdr_end - SETUP_HDR_OFF);
-    bp[HDR_TYPE_OF_LOADER] = 0xff; /* undefined loader */
-    bp[HDR_LOADFLAGS] =
-        (bp[HDR_LOADFLAGS] & ~0x60) | LOADFLAG_CAN_USE_HEAP; /* no QUIET/KEEP_SEGS */
-    put16(bp + HDR_HEAP_END_PTR, 0xfe00);
-    put32(bp + HDR_CODE32_START, load);
-    put32(bp + HDR_CMD_LINE_PTR, X86_BOOT_CMDLINE_ADDR);
-    put64(bp + BP_ACPI_RSDP_ADDR, cfg->acpi_rsdp_addr);
+    bp[BZ_HDR_TYPE_OF_LOADER] = 0xff; /* undefined loader */
+    bp[BZ_HDR_LOADFLAGS] =
+        (bp[BZ_HDR_LOADFLAGS] & ~(BZ_LOADFLAG_QUIET | BZ_LOADFLAG_KEEP_SEGMENTS)) |
+        BZ_LOADFLAG_CAN_USE_HEAP;
+    st_le16(bp + BZ_HDR_HEAP_END_PTR, 0xfe00);
+    st_le32(bp + BZ_HDR_CODE32_START, load);
+    st_le32(bp + BZ_HDR_CMD_LINE_PTR, X86_BOOT_CMDLINE_ADDR);
+    st_le64(bp + BP_ACPI_RSDP_ADDR, cfg->acpi_rsdp_addr);
 
     /* screen_info: the VGA text console the kernel finds already set up */
     uint64_t ext_kb = e820_ram_at(cfg, 0x100000) / 1024;
-    put16(bp + BP_SCREEN_INFO + 0x02, ext_kb > 0xffff ? 0xffff : ext_kb); /* ext_mem_k */
-    bp[BP_SCREEN_INFO + 0x06] = 3;         /* orig_video_mode: 80x25 colour text */
-    bp[BP_SCREEN_INFO + 0x07] = 80;        /* orig_video_cols */
-    bp[BP_SCREEN_INFO + 0x0e] = 25;        /* orig_video_lines */
-    bp[BP_SCREEN_INFO + 0x0f] = 1;         /* orig_video_isVGA: VGA text */
-    put16(bp + BP_SCREEN_INFO + 0x10, 16); /* orig_video_points: 8x16 font */
-    put32(bp + BP_ALT_MEM_K, ext_kb > 0xffffffffu ? 0xffffffffu : ext_kb);
+    st_le16(bp + BP_SCREEN_INFO + 0x02, ext_kb > 0xffff ? 0xffff : ext_kb); /* ext_mem_k */
+    bp[BP_SCREEN_INFO + 0x06] = 3;           /* orig_video_mode: 80x25 colour text */
+    bp[BP_SCREEN_INFO + 0x07] = 80;          /* orig_video_cols */
+    bp[BP_SCREEN_INFO + 0x0e] = 25;          /* orig_video_lines */
+    bp[BP_SCREEN_INFO + 0x0f] = 1;           /* orig_video_isVGA: VGA text */
+    st_le16(bp + BP_SCREEN_INFO + 0x10, 16); /* orig_video_points: 8x16 font */
+    st_le32(bp + BP_ALT_MEM_K, ext_kb > 0xffffffffu ? 0xffffffffu : ext_kb);
 
     if (cfg->e820_entries > X86_BOOT_E820_MAX) {
         error_setg(errp, "%u e820 entries: boot_params holds at most %d", cfg->e820_entries,
@@ -369,19 +269,19 @@ static bool linux_load(const X86BootConfig *cfg, AddressSpace *as, X86CPU *cpu, 
     bp[BP_E820_ENTRIES] = cfg->e820_entries;
     for (unsigned i = 0; i < cfg->e820_entries; i++) {
         uint8_t *e = bp + BP_E820_TABLE + i * 20;
-        put64(e, cfg->e820[i].addr);
-        put64(e + 8, cfg->e820[i].size);
-        put32(e + 16, cfg->e820[i].type);
+        st_le64(e, cfg->e820[i].addr);
+        st_le64(e + 8, cfg->e820[i].size);
+        st_le32(e + 16, cfg->e820[i].type);
     }
 
     /* initrd: page-aligned at the top of RAM, below initrd_addr_max */
     uint64_t initrd_addr = 0;
     if (cfg->initrd_filename) {
-        if (!read_whole_file(cfg->initrd_filename, "initrd", &initrd, &initrd_len, errp)) {
+        if (!file_load(cfg->initrd_filename, "initrd", BOOT_FILE_MAX, &initrd, &initrd_len, errp)) {
             return false;
         }
         const X86BootE820Entry *top = e820_top_ram_below_4g(cfg);
-        uint64_t limit = (uint64_t)get32(kernel + HDR_INITRD_ADDR_MAX) + 1;
+        uint64_t limit = (uint64_t)ld_le32(kernel + BZ_HDR_INITRD_ADDR_MAX) + 1;
         if (top && top->addr + top->size < limit) {
             limit = top->addr + top->size;
         }
@@ -398,8 +298,8 @@ static bool linux_load(const X86BootConfig *cfg, AddressSpace *as, X86CPU *cpu, 
             goto out;
         }
         initrd_addr = (limit - initrd_len) & ~0xfffull;
-        put32(bp + HDR_RAMDISK_IMAGE, initrd_addr);
-        put32(bp + HDR_RAMDISK_SIZE, initrd_len);
+        st_le32(bp + BZ_HDR_RAMDISK_IMAGE, initrd_addr);
+        st_le32(bp + BZ_HDR_RAMDISK_SIZE, initrd_len);
     }
 
     if (!guest_write(as, load, kernel + setup_size, pm_size, "kernel", errp) ||
@@ -434,8 +334,8 @@ static long multiboot_find_header(const uint8_t *buf, size_t len)
     size_t end = len < MB_SEARCH ? len : MB_SEARCH;
 
     for (size_t off = 0; off + 12 <= end; off += 4) {
-        if (get32(buf + off) == MB_MAGIC &&
-            (uint32_t)(get32(buf + off) + get32(buf + off + 4) + get32(buf + off + 8)) == 0) {
+        if (ld_le32(buf + off) == MB_MAGIC &&
+            (uint32_t)(ld_le32(buf + off) + ld_le32(buf + off + 4) + ld_le32(buf + off + 8)) == 0) {
             return off;
         }
     }
@@ -448,7 +348,7 @@ static bool multiboot_has_bad_header(const uint8_t *buf, size_t len)
     size_t end = len < MB_SEARCH ? len : MB_SEARCH;
 
     for (size_t off = 0; off + 4 <= end; off += 4) {
-        if (get32(buf + off) == MB_MAGIC) {
+        if (ld_le32(buf + off) == MB_MAGIC) {
             return true;
         }
     }
@@ -569,7 +469,7 @@ static bool multiboot_load(const X86BootConfig *cfg, AddressSpace *as, X86CPU *c
 {
     const char *kname = cfg->kernel_filename;
     const uint8_t *h = kernel + hoff;
-    uint32_t flags = get32(h + 4);
+    uint32_t flags = ld_le32(h + 4);
     MbSegment segs[MB_MAX_SEGS];
     unsigned nsegs = 0;
     uint64_t entry;
@@ -595,9 +495,9 @@ static bool multiboot_load(const X86BootConfig *cfg, AddressSpace *as, X86CPU *c
             error_setg(errp, "Multiboot kernel '%s' is truncated (header)", kname);
             return false;
         }
-        uint32_t header_addr = get32(h + 12), load_addr = get32(h + 16);
-        uint32_t load_end = get32(h + 20), bss_end = get32(h + 24);
-        entry = get32(h + 28);
+        uint32_t header_addr = ld_le32(h + 12), load_addr = ld_le32(h + 16);
+        uint32_t load_end = ld_le32(h + 20), bss_end = ld_le32(h + 24);
+        entry = ld_le32(h + 28);
         if (header_addr < load_addr || header_addr - load_addr > (uint64_t)hoff ||
             (load_end && load_end < load_addr) || (bss_end && load_end && bss_end < load_end)) {
             error_setg(errp, "Multiboot kernel '%s': inconsistent header addresses", kname);
@@ -658,9 +558,9 @@ static bool multiboot_load(const X86BootConfig *cfg, AddressSpace *as, X86CPU *c
     uint8_t mbi[MBI_SIZE] = { 0 };
     uint32_t mbi_flags = MBI_MEM | MBI_CMDLINE | MBI_MMAP | MBI_LOADER_NAME;
     uint64_t lower = e820_ram_at(cfg, 0) / 1024, upper = e820_ram_at(cfg, 0x100000) / 1024;
-    put32(mbi + 4, lower > 640 ? 640 : lower);
-    put32(mbi + 8, upper > 0xffffffffu ? 0xffffffffu : upper);
-    put32(mbi + 16, X86_BOOT_CMDLINE_ADDR);
+    st_le32(mbi + 4, lower > 640 ? 640 : lower);
+    st_le32(mbi + 8, upper > 0xffffffffu ? 0xffffffffu : upper);
+    st_le32(mbi + 16, X86_BOOT_CMDLINE_ADDR);
 
     /* the memory map: entries of size (20, not counting itself), base, length, type */
     if (cfg->e820_entries > X86_BOOT_E820_MAX) {
@@ -670,19 +570,19 @@ static bool multiboot_load(const X86BootConfig *cfg, AddressSpace *as, X86CPU *c
     uint8_t mmap[X86_BOOT_E820_MAX * 24];
     for (unsigned i = 0; i < cfg->e820_entries; i++) {
         uint8_t *e = mmap + i * 24;
-        put32(e, 20);
-        put64(e + 4, cfg->e820[i].addr);
-        put64(e + 12, cfg->e820[i].size);
-        put32(e + 20, cfg->e820[i].type);
+        st_le32(e, 20);
+        st_le64(e + 4, cfg->e820[i].addr);
+        st_le64(e + 12, cfg->e820[i].size);
+        st_le32(e + 20, cfg->e820[i].type);
     }
-    put32(mbi + 44, cfg->e820_entries * 24);
-    put32(mbi + 48, MB_MMAP_ADDR);
-    put32(mbi + 64, MB_NAME_ADDR);
+    st_le32(mbi + 44, cfg->e820_entries * 24);
+    st_le32(mbi + 48, MB_MMAP_ADDR);
+    st_le32(mbi + 64, MB_NAME_ADDR);
 
     /* the initrd, as the one module: page-aligned after the kernel */
     uint64_t mod_addr = 0;
     if (cfg->initrd_filename) {
-        if (!read_whole_file(cfg->initrd_filename, "initrd", &initrd, &initrd_len, errp)) {
+        if (!file_load(cfg->initrd_filename, "initrd", BOOT_FILE_MAX, &initrd, &initrd_len, errp)) {
             goto out;
         }
         size_t slen = strlen(cfg->initrd_filename);
@@ -695,19 +595,19 @@ static bool multiboot_load(const X86BootConfig *cfg, AddressSpace *as, X86CPU *c
             goto out;
         }
         uint8_t mod[16] = { 0 };
-        put32(mod, mod_addr);
-        put32(mod + 4, mod_addr + initrd_len);
-        put32(mod + 8, MB_MODSTR_ADDR);
+        st_le32(mod, mod_addr);
+        st_le32(mod + 4, mod_addr + initrd_len);
+        st_le32(mod + 8, MB_MODSTR_ADDR);
         mbi_flags |= MBI_MODS;
-        put32(mbi + 20, 1);
-        put32(mbi + 24, MB_MODS_ADDR);
+        st_le32(mbi + 20, 1);
+        st_le32(mbi + 24, MB_MODS_ADDR);
         if (!guest_write(as, MB_MODS_ADDR, mod, sizeof(mod), "module list", errp) ||
             !guest_write(as, MB_MODSTR_ADDR, cfg->initrd_filename, slen + 1, "module name", errp) ||
             !guest_write(as, mod_addr, initrd, initrd_len, "initrd", errp)) {
             goto out;
         }
     }
-    put32(mbi, mbi_flags);
+    st_le32(mbi, mbi_flags);
 
     for (unsigned i = 0; i < nsegs; i++) {
         if (!guest_write(as, segs[i].paddr, segs[i].data, segs[i].filesz, "kernel", errp) ||
@@ -757,17 +657,11 @@ bool x86_boot_load(const X86BootConfig *cfg, AddressSpace *as, X86CPU *cpu, X86B
         error_setg(errp, "no kernel file given");
         return false;
     }
-    if (!read_whole_file(cfg->kernel_filename, "kernel", &kernel, &klen, errp)) {
+    if (!file_load(cfg->kernel_filename, "kernel", BOOT_FILE_MAX, &kernel, &klen, errp)) {
         return false;
     }
-    if (klen >= HDR_HEADER + 4 && memcmp(kernel + HDR_HEADER, "HdrS", 4) == 0) {
-        if (get16(kernel + HDR_BOOT_FLAG) != 0xaa55) {
-            error_setg(errp, "kernel '%s' is corrupt: setup header without the 0xAA55 boot flag",
-                       cfg->kernel_filename);
-            ok = false;
-        } else {
-            ok = linux_load(cfg, as, cpu, kernel, klen, info, errp);
-        }
+    if (bzimage_has_header(kernel, klen)) {
+        ok = linux_load(cfg, as, cpu, kernel, klen, info, errp);
     } else if ((mb = multiboot_find_header(kernel, klen)) >= 0) {
         ok = multiboot_load(cfg, as, cpu, kernel, klen, mb, info, errp);
     } else if (multiboot_has_bad_header(kernel, klen)) {

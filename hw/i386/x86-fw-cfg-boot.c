@@ -29,97 +29,15 @@
  */
 #include "hw/i386/x86-fw-cfg-boot.h"
 
-#include <errno.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* setup header fields: offsets in the bzImage */
-#define HDR_SETUP_SECTS     0x1f1
-#define HDR_SYSSIZE         0x1f4
-#define HDR_BOOT_FLAG       0x1fe
-#define HDR_JUMP            0x200
-#define HDR_HEADER          0x202
-#define HDR_VERSION         0x206
-#define HDR_TYPE_OF_LOADER  0x210
-#define HDR_LOADFLAGS       0x211
-#define HDR_RAMDISK_IMAGE   0x218
-#define HDR_RAMDISK_SIZE    0x21c
-#define HDR_HEAP_END_PTR    0x224
-#define HDR_CMD_LINE_PTR    0x228
-#define HDR_INITRD_ADDR_MAX 0x22c
-#define HDR_CMDLINE_SIZE    0x238
-#define HDR_INIT_SIZE       0x260
+#include "hw/i386/bzimage.h"
+#include "util/bytes.h"
+#include "util/file.h"
 
-#define HDRS_MAGIC 0x53726448 /* "HdrS" */
-
-#define LOADFLAG_LOADED_HIGH   0x01
-#define LOADFLAG_QUIET         0x20
-#define LOADFLAG_KEEP_SEGMENTS 0x40
-#define LOADFLAG_CAN_USE_HEAP  0x80
-
-#define PROTOCOL_MIN          0x0202 /* cmd_line_ptr */
-#define PROTOCOL_INITRD_MAX   0x0203 /* initrd_addr_max */
-#define PROTOCOL_CMDLINE_SIZE 0x0206 /* cmdline_size */
-#define PROTOCOL_INIT_SIZE    0x020a /* init_size */
-
-/* before 2.03 the initrd had to end below this */
-#define INITRD_ADDR_MAX_OLD 0x37ffffff
 /* the command line may not run into the EBDA (SeaBIOS: 0x9fc00 at most) */
-#define CMDLINE_SPACE       (0x9f000 - X86_FW_CFG_BOOT_CMDLINE_ADDR)
-
-static uint16_t get16(const uint8_t *p)
-{
-    return p[0] | p[1] << 8;
-}
-static uint32_t get32(const uint8_t *p)
-{
-    return get16(p) | (uint32_t)get16(p + 2) << 16;
-}
-static void put16(uint8_t *p, uint16_t v)
-{
-    p[0] = v;
-    p[1] = v >> 8;
-}
-static void put32(uint8_t *p, uint32_t v)
-{
-    put16(p, v);
-    put16(p + 2, v >> 16);
-}
-
-static bool fw_cfg_boot_read_file(const char *path, const char *what, uint8_t **buf, size_t *len,
-                                  Error **errp)
-{
-    FILE *f = fopen(path, "rb");
-    long size;
-
-    *buf = NULL;
-    if (!f) {
-        error_setg_errno(errp, errno, "cannot open %s '%s'", what, path);
-        return false;
-    }
-    if (fseek(f, 0, SEEK_END) != 0 || (size = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) != 0) {
-        error_setg_errno(errp, errno, "cannot read %s '%s'", what, path);
-        fclose(f);
-        return false;
-    }
-    if ((unsigned long)size > UINT32_MAX) {
-        error_setg(errp, "%s '%s' is %ld bytes: fw_cfg items hold at most 4 GiB", what, path, size);
-        fclose(f);
-        return false;
-    }
-    *buf = malloc(size ? size : 1);
-    if (!*buf || fread(*buf, 1, size, f) != (size_t)size) {
-        error_setg(errp, "cannot read %s '%s'", what, path);
-        free(*buf);
-        *buf = NULL;
-        fclose(f);
-        return false;
-    }
-    fclose(f);
-    *len = size;
-    return true;
-}
+#define CMDLINE_SPACE (0x9f000 - X86_FW_CFG_BOOT_CMDLINE_ADDR)
 
 /* "bootorder" with the ROM's line first (the board's lines kept after it). */
 static void fw_cfg_boot_bootorder_first(FWCfgState *fw)
@@ -148,49 +66,24 @@ bool x86_fw_cfg_boot_setup(FWCfgState *fw, const X86FwCfgBootConfig *cfg, X86FwC
     size_t klen = 0, initrd_len = 0;
     bool ok = false;
 
-    if (!fw_cfg_boot_read_file(kname, "kernel", &kernel, &klen, errp)) {
+    if (!file_load(kname, "kernel", UINT32_MAX, &kernel, &klen, errp)) {
         return false;
     }
-    if (klen < 0x400 || get32(kernel + HDR_HEADER) != HDRS_MAGIC ||
-        get16(kernel + HDR_BOOT_FLAG) != 0xaa55) {
+    if (!bzimage_has_header(kernel, klen)) {
         error_setg(errp,
                    "kernel '%s' is not a Linux bzImage (no \"HdrS\" setup header); through "
                    "the BIOS (-bios) only bzImage kernels boot",
                    kname);
         goto out;
     }
-    uint16_t version = get16(kernel + HDR_VERSION);
-    if (version < PROTOCOL_MIN) {
-        error_setg(errp,
-                   "kernel '%s' uses Linux boot protocol %u.%02u; booting through the BIOS "
-                   "needs 2.02 or later",
-                   kname, version >> 8, version & 0xff);
+    BzImage bz;
+    if (!bzimage_parse(&bz, kname, kernel, klen, BZ_PROTOCOL_CMD_LINE_PTR,
+                       "booting through the BIOS", BZ_HDR_CMD_LINE_PTR + 4, errp)) {
         goto out;
     }
-    if (!(kernel[HDR_LOADFLAGS] & LOADFLAG_LOADED_HIGH)) {
-        error_setg(errp, "kernel '%s' is a zImage (loaded low); only bzImage is supported", kname);
-        goto out;
-    }
-
-    /* the header ends at 0x202 + the jump's displacement byte */
-    size_t hdr_end = 0x202 + kernel[HDR_JUMP + 1];
-    unsigned setup_sects = kernel[HDR_SETUP_SECTS] ? kernel[HDR_SETUP_SECTS] : 4;
-    size_t setup_size = (size_t)(setup_sects + 1) * 512;
-    uint64_t sys_size = (uint64_t)get32(kernel + HDR_SYSSIZE) * 16;
-    if (setup_size > klen || hdr_end > setup_size || hdr_end < HDR_CMD_LINE_PTR + 4) {
-        error_setg(errp,
-                   "kernel '%s' is truncated or corrupt: bad setup header (end 0x%zx, "
-                   "%u setup sectors, file 0x%zx bytes)",
-                   kname, hdr_end, setup_sects, klen);
-        goto out;
-    }
-    if (sys_size == 0 || sys_size > klen - setup_size) {
-        error_setg(errp,
-                   "kernel '%s' is truncated: the header announces 0x%llx bytes of protected-mode "
-                   "kernel after 0x%zx bytes of setup, the file has 0x%zx",
-                   kname, (unsigned long long)sys_size, setup_size, klen);
-        goto out;
-    }
+    uint16_t version = bz.version;
+    size_t hdr_end = bz.hdr_end;
+    size_t setup_size = bz.setup_size;
     if (setup_size > X86_FW_CFG_BOOT_HEAP_END - 0x1000) {
         error_setg(errp,
                    "kernel '%s' has a 0x%zx-byte real-mode setup: more than fits below its "
@@ -198,17 +91,13 @@ bool x86_fw_cfg_boot_setup(FWCfgState *fw, const X86FwCfgBootConfig *cfg, X86FwC
                    kname, setup_size, X86_FW_CFG_BOOT_HEAP_END - 0x1000);
         goto out;
     }
-    size_t kernel_size = klen - setup_size;
-    uint64_t kernel_need = kernel_size;
-    if (version >= PROTOCOL_INIT_SIZE && hdr_end >= HDR_INIT_SIZE + 4 &&
-        get32(kernel + HDR_INIT_SIZE) > kernel_need) {
-        kernel_need = get32(kernel + HDR_INIT_SIZE);
-    }
+    size_t kernel_size = bz.kernel_size;
+    uint64_t kernel_need = bz.kernel_need;
 
     /* the command line */
     uint32_t cmdline_max = 255;
-    if (version >= PROTOCOL_CMDLINE_SIZE && hdr_end >= HDR_CMDLINE_SIZE + 4) {
-        cmdline_max = get32(kernel + HDR_CMDLINE_SIZE);
+    if (version >= BZ_PROTOCOL_CMDLINE_SIZE && hdr_end >= BZ_HDR_CMDLINE_SIZE + 4) {
+        cmdline_max = ld_le32(kernel + BZ_HDR_CMDLINE_SIZE);
     }
     if (cmdline_max > CMDLINE_SPACE - 1) {
         cmdline_max = CMDLINE_SPACE - 1;
@@ -234,12 +123,12 @@ bool x86_fw_cfg_boot_setup(FWCfgState *fw, const X86FwCfgBootConfig *cfg, X86FwC
     /* the initrd: page-aligned, as high as allowed */
     uint64_t initrd_addr = 0;
     if (cfg->initrd_filename) {
-        if (!fw_cfg_boot_read_file(cfg->initrd_filename, "initrd", &initrd, &initrd_len, errp)) {
+        if (!file_load(cfg->initrd_filename, "initrd", UINT32_MAX, &initrd, &initrd_len, errp)) {
             goto out;
         }
-        uint64_t limit = INITRD_ADDR_MAX_OLD + 1ull;
-        if (version >= PROTOCOL_INITRD_MAX) {
-            limit = get32(kernel + HDR_INITRD_ADDR_MAX) + 1ull;
+        uint64_t limit = BZ_INITRD_ADDR_MAX_OLD + 1ull;
+        if (version >= BZ_PROTOCOL_INITRD_MAX) {
+            limit = ld_le32(kernel + BZ_HDR_INITRD_ADDR_MAX) + 1ull;
         }
         if (limit > ram_top) {
             limit = ram_top;
@@ -257,13 +146,14 @@ bool x86_fw_cfg_boot_setup(FWCfgState *fw, const X86FwCfgBootConfig *cfg, X86FwC
 
     /* the setup header, patched as a boot loader does */
     uint8_t *setup = kernel;
-    setup[HDR_TYPE_OF_LOADER] = 0xff; /* undefined loader */
-    setup[HDR_LOADFLAGS] =
-        (setup[HDR_LOADFLAGS] & ~(LOADFLAG_QUIET | LOADFLAG_KEEP_SEGMENTS)) | LOADFLAG_CAN_USE_HEAP;
-    put16(setup + HDR_HEAP_END_PTR, X86_FW_CFG_BOOT_HEAP_END);
-    put32(setup + HDR_CMD_LINE_PTR, X86_FW_CFG_BOOT_CMDLINE_ADDR);
-    put32(setup + HDR_RAMDISK_IMAGE, initrd_addr);
-    put32(setup + HDR_RAMDISK_SIZE, initrd_len);
+    setup[BZ_HDR_TYPE_OF_LOADER] = 0xff; /* undefined loader */
+    setup[BZ_HDR_LOADFLAGS] =
+        (setup[BZ_HDR_LOADFLAGS] & ~(BZ_LOADFLAG_QUIET | BZ_LOADFLAG_KEEP_SEGMENTS)) |
+        BZ_LOADFLAG_CAN_USE_HEAP;
+    st_le16(setup + BZ_HDR_HEAP_END_PTR, X86_FW_CFG_BOOT_HEAP_END);
+    st_le32(setup + BZ_HDR_CMD_LINE_PTR, X86_FW_CFG_BOOT_CMDLINE_ADDR);
+    st_le32(setup + BZ_HDR_RAMDISK_IMAGE, initrd_addr);
+    st_le32(setup + BZ_HDR_RAMDISK_SIZE, initrd_len);
 
     fw_cfg_add_i32(fw, FW_CFG_SETUP_ADDR, X86_FW_CFG_BOOT_SETUP_ADDR);
     fw_cfg_add_i32(fw, FW_CFG_SETUP_SIZE, setup_size);
