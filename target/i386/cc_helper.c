@@ -103,7 +103,46 @@ uint64_t helper_cc_compute_all(uint64_t dst, uint64_t src, uint64_t src2, uint32
     return f;
 }
 
+/* CF alone, the same as helper_cc_compute_all(...) & CC_C without the
+ * other flags' work: INC/DEC save it at every use of a dynamic cc_op. */
 uint64_t helper_cc_compute_c(uint64_t dst, uint64_t src, uint64_t src2, uint32_t op)
 {
-    return helper_cc_compute_all(dst, src, src2, op) & CC_C;
+    if (op == CC_OP_EFLAGS) {
+        return src & CC_C;
+    }
+    if (op >= CC_OP_CO && op <= CC_OP_CO_LAST) {
+        return src2 & CC_C;
+    }
+    if (op < CC_OP_ADDB || op >= CC_OP_NB) {
+        return 0;
+    }
+    int ot = (op - CC_OP_ADDB) & 3;
+    int base = op - ot;
+    uint64_t m = size_mask(ot);
+    uint64_t a;
+
+    if (base == CC_OP_MULB) {
+        return src != 0;
+    }
+    dst &= m;
+    src &= m;
+    switch (base) {
+    case CC_OP_ADDB:
+        return dst < src;
+    case CC_OP_ADCB:
+        return src2 ? dst <= src : dst < src;
+    case CC_OP_SUBB:
+        return ((dst + src) & m) < src;
+    case CC_OP_SBBB:
+        a = (dst + src + src2) & m;
+        return src2 ? a <= src : a < src;
+    case CC_OP_INCB:
+    case CC_OP_DECB:
+        return src != 0;
+    case CC_OP_SHLB:
+        return (src & sign_bit(ot)) != 0;
+    case CC_OP_SARB:
+        return src & 1;
+    }
+    return 0; /* LOGIC */
 }

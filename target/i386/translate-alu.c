@@ -650,7 +650,9 @@ static void gen_bt_common(DisasContext *s, X86DecodedInsn *d, int op, bool imm)
     TCGv_i64 mask = tcg_temp_new_i64();
     TCGv_i64 pos = tcg_temp_new_i64();
 
-    gen_compute_eflags(s, flags);
+    /* ZF is kept, inline from the lazy flags when cc_op is known */
+    gen_setcc(s, 2 << 1, flags);
+    tcg_gen_shli_i64(flags, flags, 6); /* CC_Z */
     if (d->mod != 3) {
         gen_lea_modrm(s, d);
         if (!imm) {
@@ -693,10 +695,10 @@ static void gen_bt_common(DisasContext *s, X86DecodedInsn *d, int op, bool imm)
             tcg_temp_free_i64(nv);
         }
     }
-    /* CF = the bit; ZF stays (Intel); the rest are undefined: kept */
+    /* CF = the bit; ZF stays (Intel); the rest are undefined: cleared,
+     * so that no helper has to compute them */
     tcg_gen_shr_i64(s->tmp0, s->T0, pos);
     tcg_gen_andi_i64(s->tmp0, s->tmp0, 1);
-    tcg_gen_andi_i64(flags, flags, ~(int64_t)CC_C);
     tcg_gen_or_i64(flags, flags, s->tmp0);
     gen_update_cc_eflags(s, flags);
     tcg_temp_free_i64(flags);
