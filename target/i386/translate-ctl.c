@@ -369,6 +369,26 @@ void gen_op_string(DisasContext *s, X86DecodedInsn *d)
     int op = d->e->op;
     bool cmp = op == OP_CMPS || op == OP_SCAS;
     bool rep = (d->prefixes & (PREFIX_REPZ | PREFIX_REPNZ)) != 0;
+
+#ifndef CONFIG_USER_ONLY
+    if (rep && op == OP_STOS && (s->code64 || !s->addseg)) {
+        /* in bulk, a page per call (string_helper-sys.c) */
+        TCGLabel *loop = gen_new_label();
+        TCGLabel *done = gen_new_label();
+        uint32_t desc = (uint32_t)ot | (uint32_t)a << 4 | (uint32_t)s->mem_index << 8;
+
+        gen_update_cc_op(s);
+        gen_set_label(loop);
+        gen_ext(a, s->T0, cpu_regs[R_ECX], false);
+        tcg_gen_brcondi_i64(TCG_COND_EQ, s->T0, 0, done);
+        gen_exit_if_requested(s);
+        tcg_gen_call(helper_rep_stos, 0, NULL, tcgvp(tcg_ctx->env),
+                     tcgv32(tcg_constant_i32((int32_t)desc)));
+        tcg_gen_br(loop);
+        gen_set_label(done);
+        return;
+    }
+#endif
     TCGv_i64 delta = tcg_temp_new_i64();
 
     tcg_gen_ld32s_i64(delta, tcg_ctx->env, offsetof(CPUX86State, df));

@@ -154,6 +154,7 @@ uint64_t helper_shxd(uint64_t dst, uint64_t src, uint64_t count, uint64_t flags,
 uint64_t helper_bcd(CPUX86State *env, uint64_t flags, uint32_t op, uint32_t imm);
 void helper_cpuid(CPUX86State *env);
 void helper_rdtsc(CPUX86State *env);
+void helper_rep_stos(CPUX86State *env, uint32_t desc); /* system mode */
 void helper_rdtscp(CPUX86State *env);
 void helper_popf(CPUX86State *env, uint64_t val, uint32_t ot);
 uint64_t helper_pushf(CPUX86State *env, uint64_t arith);
