@@ -1,9 +1,8 @@
 #!/bin/bash
 # Issue 4 acceptance: Debian's kernel (scripts/fetch-guest.sh) boots with a
 # busybox initramfs by direct kernel boot (-kernel/-initrd/-append) with
-# -smp 1 and -smp 4 (a thread per vCPU). (-accel tcg,thread=single is left
-# out until its intermittent early-boot stall under host load is fixed:
-# see the note on issue 4.)
+# -smp 1 and -smp 4 (a thread per vCPU; run-linux-rr.sh boots the same
+# guest with all vCPUs in one thread, run-linux-seabios.sh through SeaBIOS).
 # The guest's /init (guest/linux-check-init.sh) prints its results on the
 # serial console; this script timestamps each serial line on the host to
 # time the guest's "sleep 2", and checks: the shell runs, all CPUs are in
