@@ -1,10 +1,14 @@
 # Sourced by the functional tests that boot Debian's kernel: TAP helpers
-# and the guest setup they share. Expects builddir, srcdir and emu set.
+# and the guest setup they share. Expects builddir and srcdir set; sets emu
+# (the emulator in builddir) and, unless the test chose one, boot_timeout
+# (seconds per boot: TERN_LINUX_TIMEOUT, default 180).
 #   linux_guest_setup NAME INIT  fetches the kernel and busybox
 #   (scripts/fetch-guest.sh) and builds an initramfs whose /init is INIT;
 #   sets tmp, kernel, busybox and initrd, or prints a failing TAP line and
 #   exits: a guest that cannot be had is a failure, never a skip.
 #   linux_boot_check NAME CPUS [ARGS...]  boots it and checks the results
+emu=$builddir/tern-system-x86_64
+boot_timeout=${boot_timeout:-${TERN_LINUX_TIMEOUT:-180}}
 n=0
 failed=0
 

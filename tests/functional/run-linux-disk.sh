@@ -20,8 +20,6 @@
 set -u
 builddir=${1:-build}
 srcdir=$(cd "$(dirname "$0")/../.." && pwd)
-emu=$builddir/tern-system-x86_64
-boot_timeout=${TERN_LINUX_TIMEOUT:-180}
 . "$srcdir/tests/functional/linux-guest.sh"
 
 for tool in mke2fs debugfs e2fsck; do

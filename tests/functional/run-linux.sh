@@ -15,8 +15,6 @@
 set -u
 builddir=${1:-build}
 srcdir=$(cd "$(dirname "$0")/../.." && pwd)
-emu=$builddir/tern-system-x86_64
-boot_timeout=${TERN_LINUX_TIMEOUT:-180}
 . "$srcdir/tests/functional/linux-guest.sh"
 linux_guest_setup linux "$srcdir/tests/functional/guest/linux-check-init.sh"
 

@@ -15,7 +15,6 @@
 set -u
 builddir=${1:-build}
 srcdir=$(cd "$(dirname "$0")/../.." && pwd)
-emu=$builddir/tern-system-x86_64
 boot_timeout=${TERN_REBOOT_TIMEOUT:-60}
 . "$srcdir/tests/functional/linux-guest.sh"
 linux_guest_setup reboot "$srcdir/tests/functional/guest/reboot-init.sh"
