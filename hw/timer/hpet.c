@@ -13,10 +13,16 @@
  * 32 bits), and I/O APIC routing (Tn_INT_ROUTE_CNF within HPET_ROUTE_CAP).
  *
  * A timer fires when the main counter equals its comparator: a periodic
- * timer then adds its period to the comparator (catching up missed
- * periods at once, as the counter does not wait). Edge timers pulse their
+ * timer then adds its period to the comparator. Edge timers pulse their
  * line; level timers set their status bit and hold the line high until
  * software clears the status.
+ *
+ * Late callbacks: when the host ran the timer late (a busy host starved
+ * the main loop), the periods it missed are still delivered, one pulse
+ * each HPET_REPLAY_GAP_NS apart so that the guest takes each interrupt
+ * (pulses at once would merge into one), up to HPET_MAX_REPLAY of them;
+ * further behind, the missed periods are skipped. Linux counts its early
+ * ticks (jiffies) by interrupts and panics when too few arrive.
  *
  * Not modelled: FSB (MSI) delivery (Tn_FSB_INT_DEL_CAP reads 0).
  */
@@ -43,6 +49,10 @@
 #define TN_ROUTE_SHIFT 9
 #define TN_ROUTE_MASK (0x1fULL << TN_ROUTE_SHIFT)
 #define TN_WRITABLE (TN_LEVEL | TN_INT_ENB | TN_PERIODIC | TN_VAL_SET | TN_32BIT | TN_ROUTE_MASK)
+
+/* late periodic timers: periods replayed, and the gap between them */
+#define HPET_MAX_REPLAY 64
+#define HPET_REPLAY_GAP_NS 100000
 
 /* the furthest a host timer is armed ahead (about 3 years of ticks) */
 #define HPET_MAX_ARM_TICKS (1ULL << 53)
@@ -180,10 +190,16 @@ static void hpet_fire(void *opaque)
     }
     if ((t->config & TN_PERIODIC) && t->period) {
         uint64_t mask = (t->config & TN_32BIT) ? 0xffffffffULL : ~0ULL;
-        uint64_t behind = (now - t->cmp) & mask;
+        uint64_t missed = ((now - t->cmp) & mask) / t->period;
 
+        if (missed && missed <= HPET_MAX_REPLAY && (t->config & TN_INT_ENB)) {
+            /* late: the next period is due already; deliver it shortly */
+            t->cmp = (t->cmp + t->period) & mask;
+            timer_mod_ns(t->qtimer, qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL) + HPET_REPLAY_GAP_NS);
+            return;
+        }
         /* the next match after now; missed periods are skipped */
-        t->cmp = (t->cmp + t->period * (behind / t->period + 1)) & mask;
+        t->cmp = (t->cmp + t->period * (missed + 1)) & mask;
     }
     hpet_arm(t);
 }

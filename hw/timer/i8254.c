@@ -41,6 +41,9 @@ enum { ACC_LSB = 0, ACC_MSB = 1 };
 #define REFRESH_PERIOD_NS      15085
 /* about 110 ms: IRQ 0 edges older than this are dropped, not replayed */
 #define PIT_MAX_CATCH_UP_TICKS (2 * 65536)
+/* replayed edges come this far apart, so that the guest takes each
+ * interrupt (edges at once would merge into one) */
+#define PIT_REPLAY_GAP_NS 50000
 
 typedef struct PITChannel {
     uint32_t n;            /* the count counting from (1..65536) */
@@ -241,7 +244,8 @@ static void pit_irq_timer_cb(void *opaque)
     PITState *s = opaque;
     PITChannel *c = &s->ch[0];
     /* Work from the transition we waited for, not from the clock: if the
-     * callback runs late, every edge is still delivered, one per call. */
+     * callback runs late (a busy host), every edge is still delivered, one
+     * per call, PIT_REPLAY_GAP_NS apart. */
     int64_t d = c->next_tick;
     int64_t late = pit_ticks(c, qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL)) - d;
 
@@ -252,6 +256,10 @@ static void pit_irq_timer_cb(void *opaque)
     }
     pit_set_irq_level(s, pit_out_at(c, d));
     pit_arm_irq_timer(s, d);
+    int64_t now = qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL);
+    if (timer_pending(s->irq_timer) && timer_expire_time_ns(s->irq_timer) < now) {
+        timer_mod_ns(s->irq_timer, now + PIT_REPLAY_GAP_NS);
+    }
 }
 
 static void pit_channel_changed(PITState *s, int ch, int64_t now)

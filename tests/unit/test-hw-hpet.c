@@ -1,7 +1,7 @@
 /*
  * The HPET through its MMIO registers on the qtest virtual clock:
  * capabilities, the main counter rate (100 MHz) and halting, one-shot and
- * periodic timers (edge), a level timer with its status bit, legacy
+ * periodic timers (edge) also when run late, a level timer with its status bit, legacy
  * replacement routing (timer 0 -> GSI 2, timer 1 -> GSI 8), 32-bit mode
  * wrap-around, and a vmstate round trip that keeps a periodic timer's
  * phase. The 24 irq outputs are recorded (level and rising edges).
@@ -123,6 +123,37 @@ static void test_periodic(void)
     tap_ok(line_raises[21] - r == 10, "disabled timer is quiet");
 }
 
+/* The host runs the timer late (the clock moves on with no timer run):
+ * the missed periods still arrive, one by one, and the phase is kept;
+ * too far behind, they are skipped. Period 1 ms from t0. */
+static void test_periodic_late(void)
+{
+    int r = line_raises[21];
+    uint64_t t0 = rd(0xf0);
+    int64_t ns0 = clock_now();
+
+    wr(TCONF(0), (21 << 9) | 0x4c); /* periodic, VAL_SET, enabled, GSI 21 */
+    wr(TCMP(0), t0 + 100000);
+    wr(TCMP(0), 100000);
+    clock_step(1000000);
+    tap_ok(line_raises[21] - r == 1, "late periodic: the first period on time");
+    tap_ok(vm_clock_set_ns(clock_now() + 10500000), "the host stalls 10.5 periods");
+    clock_step(ns0 + 20000001 - clock_now());
+    tap_ok(line_raises[21] - r == 20,
+           "late periodic: all 20 periods of 20 ms arrive, the missed ones spaced (%d)",
+           line_raises[21] - r);
+    tap_ok(rd(TCMP(0)) == t0 + 100000 * 21, "... and the timer keeps its phase");
+
+    r = line_raises[21];
+    vm_clock_set_ns(clock_now() + 100500000); /* 100.5 periods: too far */
+    clock_step(1000000);
+    tap_ok(line_raises[21] - r <= 2, "a stall of 100 periods skips them (%d interrupts)",
+           line_raises[21] - r);
+    tap_ok((rd(TCMP(0)) - t0) % 100000 == 0 && rd(TCMP(0)) > rd(0xf0),
+           "... the next match on the period grid, after now");
+    wr(TCONF(0), 0);
+}
+
 static void test_level(void)
 {
     wr(TCONF(1), (22 << 9) | 0x6); /* level, enabled, GSI 22 */
@@ -209,6 +240,7 @@ int main(void)
     test_counter();
     test_oneshot();
     test_periodic();
+    test_periodic_late();
     test_level();
     test_legacy();
     test_32bit();

@@ -70,6 +70,33 @@ static void test_mode2_period(void)
     tap_ok(isa_test_irq_level[0] == 1, "mode 2: OUT high again after reload");
 }
 
+/* The host runs IRQ 0's timer late (the clock moves on with no timer
+ * run): the missed edges come one at a time, spaced, not in one burst
+ * the interrupt controller would merge; none is lost. */
+static void test_mode2_late(void)
+{
+    int edges;
+
+    align_clock();
+    outb(0x43, 0x34); /* ch0, word, mode 2, period 1193 ticks (1 ms) */
+    outb(0x40, 1193 & 0xff);
+    outb(0x40, 1193 >> 8);
+    edges = isa_test_irq_raises[0];
+    step_ticks(1193 + 10);
+    tap_ok(isa_test_irq_raises[0] - edges == 1, "late mode 2: the first edge on time");
+    tap_ok(vm_clock_set_ns(qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL) + 10500000),
+           "the host stalls 10.5 periods");
+    qemu_clock_advance_virtual(60000); /* the late OUT low, 50 us later high */
+    tap_ok(isa_test_irq_raises[0] - edges == 2,
+           "late mode 2: one missed edge at a time, not a burst (%d in 60 us)",
+           isa_test_irq_raises[0] - edges);
+    qemu_clock_advance_virtual(20000000);
+    /* 1 + 10.5 + 20 ms at 1193 ticks a period: 31 periods elapsed */
+    tap_ok(isa_test_irq_raises[0] - edges == 31, "late mode 2: none lost (%d edges in 31 periods)",
+           isa_test_irq_raises[0] - edges);
+    outb(0x43, 0x30); /* ch0 mode 0: no more periodic edges */
+}
+
 static void test_mode3_period(void)
 {
     int edges;
@@ -275,6 +302,7 @@ int main(void)
     qdev_reset_all_devices();
 
     test_mode2_period();
+    test_mode2_late();
     test_mode3_period();
     test_mode0();
     test_latch_readback();
