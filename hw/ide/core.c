@@ -869,6 +869,31 @@ static void ide_cmd_rw(IDEState *s, bool lba48, bool write, bool dma, bool multi
     }
 }
 
+/* the disk read/write commands, all run by ide_cmd_rw */
+typedef struct IDERWCommand {
+    uint8_t cmd;
+    bool lba48, write, dma, multiple;
+} IDERWCommand;
+
+static const IDERWCommand ide_rw_cmds[] = {
+    { WIN_READ, false, false, false, false },
+    { WIN_READ_ONCE, false, false, false, false },
+    { WIN_READ_EXT, true, false, false, false },
+    { WIN_WRITE, false, true, false, false },
+    { WIN_WRITE_ONCE, false, true, false, false },
+    { WIN_WRITE_EXT, true, true, false, false },
+    { WIN_MULTREAD, false, false, false, true },
+    { WIN_MULTREAD_EXT, true, false, false, true },
+    { WIN_MULTWRITE, false, true, false, true },
+    { WIN_MULTWRITE_EXT, true, true, false, true },
+    { WIN_READDMA, false, false, true, false },
+    { WIN_READDMA_ONCE, false, false, true, false },
+    { WIN_READDMA_EXT, true, false, true, false },
+    { WIN_WRITEDMA, false, true, true, false },
+    { WIN_WRITEDMA_ONCE, false, true, true, false },
+    { WIN_WRITEDMA_EXT, true, true, true, false },
+};
+
 static void ide_exec_cmd(IDEBus *bus, uint8_t cmd)
 {
     IDEState *s = &bus->ifs[bus->unit];
@@ -940,6 +965,13 @@ static void ide_exec_cmd(IDEBus *bus, uint8_t cmd)
         }
     }
 
+    for (size_t i = 0; i < sizeof(ide_rw_cmds) / sizeof(ide_rw_cmds[0]); i++) {
+        const IDERWCommand *c = &ide_rw_cmds[i];
+        if (c->cmd == cmd) {
+            ide_cmd_rw(s, c->lba48, c->write, c->dma, c->multiple);
+            return;
+        }
+    }
     switch (cmd) {
     case WIN_IDENTIFY:
         ide_fill_identify(s, false);
@@ -947,46 +979,6 @@ static void ide_exec_cmd(IDEBus *bus, uint8_t cmd)
         s->status = READY_STAT | SEEK_STAT;
         ide_transfer_start(s, 512, IDE_END_PIO_IN_DONE);
         ide_set_irq(s);
-        break;
-    case WIN_READ:
-    case WIN_READ_ONCE:
-        ide_cmd_rw(s, false, false, false, false);
-        break;
-    case WIN_READ_EXT:
-        ide_cmd_rw(s, true, false, false, false);
-        break;
-    case WIN_WRITE:
-    case WIN_WRITE_ONCE:
-        ide_cmd_rw(s, false, true, false, false);
-        break;
-    case WIN_WRITE_EXT:
-        ide_cmd_rw(s, true, true, false, false);
-        break;
-    case WIN_MULTREAD:
-        ide_cmd_rw(s, false, false, false, true);
-        break;
-    case WIN_MULTREAD_EXT:
-        ide_cmd_rw(s, true, false, false, true);
-        break;
-    case WIN_MULTWRITE:
-        ide_cmd_rw(s, false, true, false, true);
-        break;
-    case WIN_MULTWRITE_EXT:
-        ide_cmd_rw(s, true, true, false, true);
-        break;
-    case WIN_READDMA:
-    case WIN_READDMA_ONCE:
-        ide_cmd_rw(s, false, false, true, false);
-        break;
-    case WIN_READDMA_EXT:
-        ide_cmd_rw(s, true, false, true, false);
-        break;
-    case WIN_WRITEDMA:
-    case WIN_WRITEDMA_ONCE:
-        ide_cmd_rw(s, false, true, true, false);
-        break;
-    case WIN_WRITEDMA_EXT:
-        ide_cmd_rw(s, true, true, true, false);
         break;
     case WIN_VERIFY:
     case WIN_VERIFY_ONCE:
