@@ -18,7 +18,7 @@ if [ ! -x "$B" ] || ! command -v nasm >/dev/null || ! command -v xorriso >/dev/n
     exit 1
 fi
 mkdir "$T/root"
-nasm -f bin -o "$T/root/boot.bin" "$D/guest/boot-cd.asm" || { echo "not ok 1 - nasm"; exit 1; }
+nasm -f bin -I "$D/guest/" -o "$T/root/boot.bin" "$D/guest/boot-cd.asm" || { echo "not ok 1 - nasm"; exit 1; }
 echo "a file on the CD" >"$T/root/readme.txt"
 xorriso -as mkisofs -quiet -o "$T/cd.iso" -b boot.bin -no-emul-boot -boot-load-size 4 \
     -boot-info-table "$T/root" >"$T/xorriso.log" 2>&1 || { echo "not ok 1 - xorriso: $(cat "$T/xorriso.log")"; exit 1; }

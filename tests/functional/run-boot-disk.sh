@@ -16,7 +16,7 @@ if [ ! -x "$B" ] || ! command -v nasm >/dev/null; then
     echo "not ok 1 - needs $B and nasm"
     exit 1
 fi
-nasm -f bin -o "$T/boot.bin" "$D/guest/boot-mbr.asm" || { echo "not ok 1 - nasm"; exit 1; }
+nasm -f bin -I "$D/guest/" -o "$T/boot.bin" "$D/guest/boot-mbr.asm" || { echo "not ok 1 - nasm"; exit 1; }
 cp "$T/boot.bin" "$T/disk.img"
 truncate -s 1M "$T/disk.img"
 timeout 60 "$B" -display none -serial "file:$T/serial.txt" -no-reboot -boot c \

@@ -54,34 +54,8 @@ main:
     jne fail
     cmp byte [0x9005], '1'
     jne fail
-    ; E820
-    xor ebx, ebx
-    xor si, si
-e820:
-    mov eax, 0xe820
-    mov ecx, 20
-    mov edx, 0x534d4150
-    mov di, 0xa000
-    int 0x15
-    jc fail
-    cmp eax, 0x534d4150
-    jne fail
-    inc si
-    test ebx, ebx
-    jnz e820
-    cmp si, 2
-    jb fail
-    mov si, okmsg
-    call serial_puts
-    mov al, 0x10
-    out 0xf4, al
-    hlt
-fail:
-    mov si, failmsg
-    call serial_puts
-    mov al, 0x20
-    out 0xf4, al
-    hlt
+E820_BUF equ 0xa000
+%include "boot-result.inc"
 read:                       ; INT 13h AH=42h with the DAP below
     mov word [dap_count], 1
     mov ah, 0x42
@@ -91,15 +65,6 @@ read:                       ; INT 13h AH=42h with the DAP below
     jc fail
     cmp word [dap_count], 1
     jne fail
-    ret
-serial_puts:
-    lodsb
-    test al, al
-    jz .done
-    mov dx, 0x3f8
-    out dx, al
-    jmp serial_puts
-.done:
     ret
 align 4
 dap:       db 16, 0

@@ -25,42 +25,8 @@ start:
     jc fail
     cmp dword [0x7e00], 0x4b4f4f42 ; "BOOK"
     jne fail
-    xor ebx, ebx            ; E820 walk
-    xor si, si
-e820:
-    mov eax, 0xe820
-    mov ecx, 20
-    mov edx, 0x534d4150
-    mov di, 0x8000
-    int 0x15
-    jc fail
-    cmp eax, 0x534d4150
-    jne fail
-    inc si
-    test ebx, ebx
-    jnz e820
-    cmp si, 2
-    jb fail
-    mov si, okmsg
-    call serial_puts
-    mov al, 0x10
-    out 0xf4, al
-    hlt
-fail:
-    mov si, failmsg
-    call serial_puts
-    mov al, 0x20
-    out 0xf4, al
-    hlt
-serial_puts:
-    lodsb
-    test al, al
-    jz .done
-    mov dx, 0x3f8
-    out dx, al
-    jmp serial_puts
-.done:
-    ret
+E820_BUF equ 0x8000
+%include "boot-result.inc"
 drive: db 0
 okmsg: db "BOOT-RESULT: OK", 13, 10, 0
 failmsg: db "BOOT-RESULT: FAIL", 13, 10, 0
